@@ -1,0 +1,173 @@
+"""Clean: drop web furniture, normalise characters, split sentences.
+
+Cleaning is length-preserving: every character of the raw text maps to
+exactly one character of the cleaned text (curly quotes to straight ones,
+every kind of space and line break to a plain space), and dropped furniture
+simply lies outside every sentence. So a cleaned offset *is* the raw offset:
+`raw[start:end]` is always the span a sentence or a mention was found in, and
+quotes cut from the raw text are exact substrings by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .base import StageResult
+
+# 1:1 character normalisation (same length, so offsets survive). Line breaks
+# are kept by _INLINE_MAP (used to find lines and sentences) and turned into
+# spaces by _CHAR_MAP (the text the extractor reads).
+_INLINE_MAP = {
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"},
+    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
+    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+    **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                            "\u200a\u200b\u202f\u205f\u3000\ufeff\t\f\v"},
+}
+_CHAR_MAP = {**_INLINE_MAP, **{ord(c): " " for c in "\r\n\u2028\u2029\u0085"}}
+
+# Whole lines that are page furniture, not text (matched on the stripped line).
+_FURNITURE = re.compile(
+    r"(?:click to comment|leave a (?:reply|comment)|(?:\d+\s+)?comments?|"
+    r"your email address will not be published.*|required fields are marked.*|"
+    r"most (?:popular|read|viewed)|to top|back to top|top stories|"
+    r"share(?: this(?: article| story)?)?(?: on \w+)?|tweet|print|email|whatsapp|"
+    r"advertisement|sponsored|subscribe.*|sign up.*|newsletter.*|follow us.*|"
+    r"related(?: articles| posts| stories| news| topics)?:?|trending(?: now)?|"
+    r"newsroom logo|none|\W+|copyright.*|all rights reserved.*|\(c\).*|"
+    r"(?:photo|image|file photo|picture|video)(?: credit)?\s*:.{0,80}|"
+    r"tags?:.*|topics?:.*|categor(?:y|ies):.*|"
+    r"last update[d]?:?.{0,40}|updated:?.{0,40}|published:?.{0,40}|posted:?.{0,40})",
+    re.I,
+)
+# "READ MORE: ..." lines: links to other stories. Kept only as asides: a fact
+# from an aside counts only when the body states it too (a restatement).
+_ASIDE = re.compile(r"(?:read more|read also|also read|see also|related|more)\s*[:>\-|]", re.I)
+# Navigation bars: several short items separated by | » › or >.
+_NAV_SEP = re.compile(r"\s*[|»›>•]\s*")
+
+
+def _is_navigation(line: str) -> bool:
+    parts = [p for p in _NAV_SEP.split(line) if p]
+    return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
+
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before a space and a
+# capital, digit or opening quote; or at a full stop glued to a capitalised
+# word ("pandemic.This"), as scraped pages often have it.
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?])["')\]]*(?=\s+["'(\[]?[A-Z0-9])"""
+    r"""|(?<=[a-z%)][.!?])(?=[A-Z][a-z]{2,})"""
+)
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Gov|Sen|Rep|Col|Lt|Capt|Inc|Corp|Co|Ltd|No|Nos|vs|etc|"
+    r"approx|est|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Rs|fig|pp|al|e\.g|i\.e|a\.m|p\.m)"
+    r"|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # raw offset of the first character
+    end: int  # raw offset after the last character
+    aside: bool  # a "READ MORE"-style line
+    para: int = 0  # index of the text block (paragraph) it stands in
+
+
+def normalise(raw: str) -> str:
+    """Length-preserving character normalisation of a raw text."""
+    return raw.translate(_CHAR_MAP)
+
+
+def _lines(raw: str):
+    """Yield (start, end) of each line of `raw` (without the break)."""
+    pos = 0
+    for m in re.finditer(r"\r\n|\r|\n", raw):
+        yield pos, m.start()
+        pos = m.end()
+    yield pos, len(raw)
+
+
+def _paragraphs(raw: str, counts: Counter):
+    """Yield (start, end, aside) of text blocks, furniture lines left out.
+
+    A line break joins two lines only when it plainly wraps a sentence (the
+    first line ends without final punctuation and the next starts in lower
+    case); otherwise each line is its own block.
+    """
+    block: list[int] | None = None
+    for start, end in _lines(raw):
+        line = raw[start:end]
+        stripped = line.strip()
+        if not stripped:
+            if block:
+                yield block[0], block[1], False
+            block = None
+            continue
+        if _FURNITURE.fullmatch(stripped) or _is_navigation(stripped):
+            counts["furniture_lines"] += 1
+            if block:
+                yield block[0], block[1], False
+            block = None
+            continue
+        lead = start + (len(line) - len(line.lstrip()))
+        if _ASIDE.match(stripped):
+            counts["aside_lines"] += 1
+            if block:
+                yield block[0], block[1], False
+            block = None
+            yield lead, start + len(line.rstrip()), True
+            continue
+        tail = start + len(line.rstrip())
+        if block and not re.search(r"[.!?:;\"')\]]\s*$", raw[block[0]:block[1]]) and stripped[0].islower():
+            block[1] = tail
+        else:
+            if block:
+                yield block[0], block[1], False
+            block = [lead, tail]
+    if block:
+        yield block[0], block[1], False
+
+
+def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
+    """Sentences of a raw text as raw offsets, furniture left out."""
+    counts = Counter() if counts is None else counts
+    raw = raw.translate(_INLINE_MAP)
+    sentences: list[Sentence] = []
+    for para, (p_start, p_end, aside) in enumerate(_paragraphs(raw, counts)):
+        block = raw[p_start:p_end]
+        cut = 0
+        for m in _BOUNDARY.finditer(block):
+            pos = m.end() if m.group(0) else m.start()
+            if _ABBREV.search(block[max(cut, pos - 12):pos].rstrip("\"')]")):
+                continue
+            piece = block[cut:pos]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                sentences.append(Sentence(p_start + cut + lead, p_start + cut + len(piece.rstrip()), aside, para))
+            cut = pos
+        piece = block[cut:]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            sentences.append(Sentence(p_start + cut + lead, p_start + cut + len(piece.rstrip()), aside, para))
+    counts["sentences"] += len(sentences)
+    return sentences
+
+
+SENTENCE_COLUMNS = ["doc_id", "sent_idx", "para", "start", "end", "aside", "text"]
+
+
+def clean_documents(documents: pd.DataFrame) -> StageResult:
+    """Sentences of every document: doc_id, sent_idx, raw start/end, aside, cleaned text."""
+    rows = []
+    counts: Counter = Counter()
+    for doc_id, raw in zip(documents["doc_id"], documents["text"]):
+        clean = normalise(raw)
+        for i, s in enumerate(split_sentences(raw, counts)):
+            rows.append((doc_id, i, s.para, s.start, s.end, s.aside, clean[s.start:s.end]))
+    counts["documents"] = len(documents)
+    return StageResult(pd.DataFrame(rows, columns=SENTENCE_COLUMNS), counts=counts)

@@ -1,0 +1,188 @@
+"""Extract: trade metrics per the spec, one row per fact per document.
+
+Mentions found sentence by sentence are merged into facts: mentions are the
+same fact when measure, status, flow, value, unit and commodity agree (a goal
+that is also expected is one fact with both statuses); the fact takes the
+most specific period any mention gives and keeps every mention as evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..base import quarantine_frame, quarantine_row
+from ..clean import normalise, split_sentences
+from .core import TRADE_WORD, Mention, document_context, extract_sentence
+from .periods import find_periods, specificity
+
+EXTRACTOR_VERSION = "1"
+METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",
+                  "period", "reporter", "partner", "commodity", "quote", "n_mentions"]
+MENTION_COLUMNS = ["fact_id", "doc_id", "sentence", "char_start", "char_end"]
+STATUS_ORDER = {"actual": 0, "target": 1, "forecast": 2}
+# Per-document time budget: a document that takes longer is quarantined
+# rather than holding up its batch (patterns are bounded; this is the backstop).
+DOC_TIME_BUDGET_S = 5.0
+
+
+@dataclass
+class SentenceIn:
+    para: int
+    start: int  # raw offset
+    end: int
+    aside: bool
+    text: str  # cleaned, same length as raw[start:end]
+
+
+@dataclass
+class Fact:
+    key: tuple
+    mentions: list[tuple[Mention, SentenceIn]] = field(default_factory=list)
+
+
+def _fact_key(m: Mention) -> tuple:
+    group = "actual" if m.statuses == ["actual"] else "future"
+    return (m.measure, group, m.flow, round(m.value, 6), m.unit, m.commodity)
+
+
+def _paragraph_periods(sentences: list[SentenceIn], published: date | None) -> dict[int, str | None]:
+    """The one data month or span a paragraph plainly reports, if any."""
+    by_para: dict[int, set] = {}
+    for s in sentences:
+        if not any(ch.isdigit() for ch in s.text) and "month" not in s.text and "quarter" not in s.text:
+            continue
+        vals = by_para.setdefault(s.para, set())
+        for p in find_periods(s.text, published):
+            if not p.base and p.value:
+                vals.add((p.kind, p.value))
+    out = {}
+    for para, vals in by_para.items():
+        narrow = {v for k, v in vals if k in ("month", "span")}
+        years = {v for k, v in vals if k == "year"}
+        out[para] = next(iter(narrow)) if len(narrow) == 1 and all(
+            next(iter(narrow)).startswith(y) for y in years) else None
+    return out
+
+
+def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
+                     title: str | None = None) -> list[Fact]:
+    """Facts of one document, each with its mentions (sentence offsets are raw offsets)."""
+    ctx = document_context([s.text for s in sentences if not s.aside], title, published)
+    para_period = _paragraph_periods(sentences, published)
+    facts: dict[tuple, Fact] = {}
+    recent_trade: list[bool] = []
+    for s in sentences:
+        has_trade = bool(TRADE_WORD.search(s.text))
+        prev_trade = has_trade or any(recent_trade[-2:])
+        mentions, _ = extract_sentence(s.text, ctx, para_period.get(s.para), prev_trade)
+        recent_trade.append(has_trade)
+        for m in mentions:
+            key = _fact_key(m)
+            facts.setdefault(key, Fact(key)).mentions.append((m, s))
+    # facts stated only in "READ MORE" asides point at other stories: dropped
+    return [f for f in facts.values() if any(not s.aside for _, s in f.mentions)]
+
+
+def _best(fact: Fact) -> Mention:
+    """The mention that fixes a fact's attributes: the most specific period,
+    stated in its own sentence rather than taken from context; then the first."""
+    ranked = sorted(enumerate(fact.mentions),
+                    key=lambda im: (-specificity(im[1][0].period), im[1][0].period_from_context, im[0]))
+    return ranked[0][1][0]
+
+
+def fact_record(doc_id: str, fact: Fact, raw: str) -> tuple[dict, list[dict]]:
+    """The metrics row and mention rows of a fact."""
+    best = _best(fact)
+    statuses = sorted({st for m, _ in fact.mentions for st in m.statuses}, key=STATUS_ORDER.get)
+    if "actual" in statuses and len(statuses) > 1:
+        statuses.remove("actual")
+    measure, _, flow, value, unit, commodity = fact.key
+    fid = hashlib.sha256(f"{doc_id}|{measure}|{statuses[0]}|{flow}|{value!r}|{unit}|{commodity}".encode()) \
+        .hexdigest()[:16]
+    mentions, seen = [], set()
+    for m, s in fact.mentions:
+        span = (s.start + m.start, s.start + m.end)
+        if span in seen:
+            continue
+        seen.add(span)
+        mentions.append({"fact_id": fid, "doc_id": doc_id, "sentence": raw[s.start:s.end],
+                         "char_start": span[0], "char_end": span[1]})
+    first = mentions[0]
+    row = {"fact_id": fid, "doc_id": doc_id, "measure": measure, "status": statuses[0], "statuses": statuses,
+           "flow": flow, "value": float(best.value), "unit": unit, "qualifier": best.qualifier,
+           "period": best.period, "reporter": best.reporter, "partner": best.partner,
+           "commodity": commodity, "quote": raw[first["char_start"]:first["char_end"]],
+           "n_mentions": len(mentions)}
+    return row, mentions
+
+
+def extract_text(raw: str, published: date | None = None, title: str | None = None) -> list[dict]:
+    """Clean and extract one text: metrics rows, each with its `mentions`."""
+    clean = normalise(raw)
+    sentences = [SentenceIn(s.para, s.start, s.end, s.aside, clean[s.start:s.end])
+                 for s in split_sentences(raw)]
+    out = []
+    for fact in extract_document(raw, sentences, published, title):
+        row, mentions = fact_record("doc", fact, raw)
+        row["mentions"] = mentions
+        out.append(row)
+    return out
+
+
+@dataclass
+class ExtractResult:
+    metrics: pd.DataFrame
+    mentions: pd.DataFrame
+    quarantine: pd.DataFrame
+    counts: Counter
+
+
+def extract_metrics(documents: pd.DataFrame, sentences: pd.DataFrame,
+                    time_budget_s: float = DOC_TIME_BUDGET_S) -> ExtractResult:
+    """Metrics and mentions of a batch of documents.
+
+    `documents`: doc_id, source, text (raw), published, title.
+    `sentences`: the clean stage's output (doc_id, para, start, end, aside, text).
+    A document whose extraction raises or exceeds the time budget is
+    quarantined (stage `extract`) and the batch goes on.
+    """
+    by_doc: dict[str, list[SentenceIn]] = {}
+    for doc_id, para, start, end, aside, text in zip(sentences["doc_id"], sentences["para"], sentences["start"],
+                                                     sentences["end"], sentences["aside"], sentences["text"]):
+        by_doc.setdefault(doc_id, []).append(SentenceIn(int(para), int(start), int(end), bool(aside), text))
+    metrics, mentions, quarantined = [], [], []
+    counts: Counter = Counter()
+    for doc_id, source, raw, published, title in zip(documents["doc_id"], documents["source"], documents["text"],
+                                                     documents["published"], documents["title"]):
+        t0 = time.perf_counter()
+        try:
+            pub = published if isinstance(published, date) else None
+            facts = extract_document(raw, by_doc.get(doc_id, []), pub, title if isinstance(title, str) else None)
+            rows = [fact_record(doc_id, f, raw) for f in facts]
+        except Exception as exc:  # one bad document must not sink the batch
+            quarantined.append(quarantine_row("extract", "extract_error", f"{type(exc).__name__}: {exc}",
+                                              source=source, doc_id=doc_id))
+            continue
+        elapsed = time.perf_counter() - t0
+        if elapsed > time_budget_s:
+            quarantined.append(quarantine_row("extract", "time_budget_exceeded",
+                                              f"{elapsed:.1f} s > budget of {time_budget_s} s",
+                                              source=source, doc_id=doc_id))
+            continue
+        for row, ms in rows:
+            metrics.append(row)
+            mentions.extend(ms)
+            counts[f"facts_{row['measure']}"] += 1
+    counts["facts"] = len(metrics)
+    counts["mentions"] = len(mentions)
+    counts["quarantined"] = len(quarantined)
+    return ExtractResult(pd.DataFrame(metrics, columns=METRIC_COLUMNS),
+                         pd.DataFrame(mentions, columns=MENTION_COLUMNS),
+                         quarantine_frame(quarantined), counts)

@@ -1,0 +1,180 @@
+"""Amounts in text: money, percents and physical quantities, with their units.
+
+Each finder returns `Amount`s with the span of the whole expression
+("US$1.2 trillion", "25 per cent", "12 million tonnes of coal").
+Patterns are literal-led and bounded (no nested quantifiers), so a line of
+digits and commas cannot make them backtrack for long.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# 1,234.5 / 1,23,456 (Indian grouping) / 1234.5 ; may follow letters ("about1.38")
+NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{2,3}){1,6}(?:\.\d{1,6})?|\d{1,12}(?:\.\d{1,6})?)(?![\d])"
+
+SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,
+    "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tln": 1e12, "trn": 1e12,
+    "tn": 1e12, "crore": 1e7, "crores": 1e7, "cr": 1e7, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
+    "lakh crore": 1e12, "lakh crores": 1e12, "thousand crore": 1e10, "thousand crores": 1e10,
+}
+# words first (longest first), then the one-letter abbreviations glued to the number
+_SCALE_WORDS = r"lakh\s+crores?|thousand\s+crores?|trillion|billion|million|thousand|crores?|lakhs?|lac|tln|trn|bln|mln|bn|mn|tn|cr|mil"
+SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b|(?P<scale1>[mbk])(?![a-zA-Z0-9]))"
+
+# Prefix symbols and codes -> ISO 4217.
+PREFIX_CURRENCY = {
+    "US$": "USD", "U.S.$": "USD", "USD": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
+    "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "HK$": "HKD", "HKD": "HKD", "S$": "SGD", "SGD": "SGD",
+    "NZ$": "NZD", "NZD": "NZD", "R$": "BRL", "BRL": "BRL", "Mex$": "MXN", "MXN": "MXN",
+    "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "¥": "JPY", "JPY": "JPY", "CN¥": "CNY",
+    "RMB": "CNY", "CNY": "CNY", "Rs.": "INR", "Rs": "INR", "INR": "INR", "₹": "INR", "₩": "KRW",
+    "KRW": "KRW", "₺": "TRY", "TRY": "TRY", "TL": "TRY", "₽": "RUB", "RUB": "RUB", "CHF": "CHF",
+    "AED": "AED", "SAR": "SAR", "KZT": "KZT", "VND": "VND", "IDR": "IDR", "Rp": "IDR", "MYR": "MYR",
+    "RM": "MYR", "THB": "THB", "PHP": "PHP", "₱": "PHP", "PKR": "PKR", "ZAR": "ZAR", "SEK": "SEK",
+    "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "UAH": "UAH", "EGP": "EGP", "NGN": "NGN", "BDT": "BDT",
+    "₫": "VND", "₦": "NGN", "₴": "UAH", "₸": "KZT",
+}
+# Words after the number -> ISO 4217 (longest match wins).
+SUFFIX_CURRENCY = {
+    "US dollars": "USD", "U.S. dollars": "USD", "American dollars": "USD", "dollars": "USD",
+    "dollar": "USD", "USD": "USD", "Australian dollars": "AUD", "Canadian dollars": "CAD",
+    "Hong Kong dollars": "HKD", "Singapore dollars": "SGD", "New Zealand dollars": "NZD",
+    "euros": "EUR", "euro": "EUR", "EUR": "EUR", "yuan": "CNY", "renminbi": "CNY", "RMB": "CNY",
+    "CNY": "CNY", "Chinese yuan": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB",
+    "rouble": "RUB", "RUB": "RUB", "Russian rubles": "RUB", "yen": "JPY", "Japanese yen": "JPY",
+    "JPY": "JPY", "won": "KRW", "KRW": "KRW", "rupees": "INR", "rupee": "INR", "Indian rupees": "INR",
+    "INR": "INR", "Pakistani rupees": "PKR", "Sri Lankan rupees": "LKR", "pounds sterling": "GBP",
+    "pounds": "GBP", "sterling": "GBP", "GBP": "GBP", "reais": "BRL", "Brazilian reais": "BRL",
+    "Brazilian real": "BRL", "BRL": "BRL", "lira": "TRY", "liras": "TRY", "Turkish lira": "TRY",
+    "Turkish liras": "TRY", "TRY": "TRY", "dirhams": "AED", "dirham": "AED", "riyals": "SAR",
+    "tenge": "KZT", "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND", "rand": "ZAR",
+    "hryvnias": "UAH", "hryvnia": "UAH", "zlotys": "PLN", "zloty": "PLN", "Swiss francs": "CHF",
+    "francs": "CHF", "kronor": "SEK", "naira": "NGN", "taka": "BDT", "pesos": "MXN",
+    "Mexican pesos": "MXN", "Philippine pesos": "PHP", "Argentine pesos": "ARS",
+    "Belarusian rubles": "BYN", "Kazakh tenge": "KZT",
+}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_PREFIX = _alt(PREFIX_CURRENCY)
+_SUFFIX = _alt(SUFFIX_CURRENCY)
+_SUFFIX_LOWER = {k.lower(): v for k, v in SUFFIX_CURRENCY.items()}
+
+# "$200 billion", "US$ 1.2 trillion", "USD 30bn", "Rs 2,500 crore", "₹1.2 lakh crore"
+MONEY_PREFIXED = re.compile(
+    rf"(?P<pre>{_PREFIX})\s?(?P<num>{NUM}){SCALE}?(?:\s(?P<suf>{_SUFFIX})\b)?"
+)
+# "30 billion yuan", "1.2022 trillion yuan", "500 million US dollars", "30 billion USD"
+MONEY_SUFFIXED = re.compile(
+    rf"(?P<num>{NUM}){SCALE}?\s?(?:-\s?)?(?P<suf>{_SUFFIX})\b"
+)
+# "the 100 billion mark": money by context (the document's currency)
+BARE_MARK = re.compile(
+    rf"(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bln|bn|mln|tln)\b"
+    r"(?=\s(?:dollar\s)?(?:mark|threshold|milestone|barrier|level)\b)"
+)
+
+PERCENT = re.compile(
+    rf"(?P<sign>[+-]\s?)?(?P<num>{NUM})\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|pp\b|p\.p\.)"
+)
+# "$12.3 billion (+14.2)": a bare signed change after a figure
+BARE_CHANGE = re.compile(r"\(\s?(?P<sign>[+-])\s?(?P<num>\d{1,4}(?:\.\d{1,3})?)\s?%?\s?\)")
+
+VOLUME_UNITS = {
+    "tonnes": ("t", 1), "tonne": ("t", 1), "tons": ("t", 1), "ton": ("t", 1), "metric tons": ("t", 1),
+    "metric tonnes": ("t", 1), "t": ("t", 1), "mt": ("t", 1e6), "mmt": ("t", 1e6), "mln t": ("t", 1e6),
+    "million tonnes": ("t", 1e6), "million tons": ("t", 1e6),
+    "cubic metres": ("m3", 1), "cubic meters": ("m3", 1), "cubic metre": ("m3", 1),
+    "cubic meter": ("m3", 1), "cu m": ("m3", 1), "m3": ("m3", 1), "m³": ("m3", 1),
+    "bcm": ("m3", 1e9), "mcm": ("m3", 1e6),
+    "barrels": ("bbl", 1), "barrel": ("bbl", 1), "bbl": ("bbl", 1), "bbls": ("bbl", 1),
+}
+_VOL = _alt(VOLUME_UNITS)
+VOLUME = re.compile(
+    rf"(?P<num>{NUM})(?:\s?(?P<scale>{_SCALE_WORDS})\b)?\s?(?P<unit>{_VOL})(?![\w])", re.I
+)
+PER_DAY = re.compile(r"^\s*(?:(?:of\s+[a-z ]{0,25})?(?:per|a|/|each)\s*day\b|bpd\b|b/d\b|daily\b|/d\b)", re.I)
+
+
+@dataclass
+class Amount:
+    kind: str  # money | percent | volume
+    start: int
+    end: int
+    value: float
+    unit: str  # ISO 4217, percent, t, m3, bbl
+    sign: int = 1  # explicit sign of a percent (+1 / -1), 0 when none was written
+    bare: bool = False  # currency inferred from context
+    points: bool = False  # percentage points
+
+
+def parse_number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _scale(m: re.Match) -> float:
+    word = (m.groupdict().get("scale") or m.groupdict().get("scale1") or "").lower()
+    return SCALES[re.sub(r"\s+", " ", word)] if word else 1.0
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]:
+    """Every money amount, percent and volume in `text`, without overlaps."""
+    out: list[Amount] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(a: Amount) -> None:
+        if not _overlaps((a.start, a.end), taken):
+            out.append(a)
+            taken.append((a.start, a.end))
+
+    if "$" in text or any(ch.isalpha() for ch in text):
+        for m in MONEY_PREFIXED.finditer(text):
+            pre = m.group("pre")
+            # "RM", "TL", "Rp", "Rs" need a number right after; "$" after a
+            # letter is part of a prefix like "US$" matched at its own start
+            code = PREFIX_CURRENCY[pre]
+            if pre == "¥" and m.group("suf") and _SUFFIX_LOWER.get(m.group("suf").lower()) == "CNY":
+                code = "CNY"
+            elif m.group("suf"):
+                code = _SUFFIX_LOWER.get(m.group("suf").lower(), code) if pre in ("$",) else code
+            if pre.isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
+                continue
+            add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+        for m in MONEY_SUFFIXED.finditer(text):
+            code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
+            add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+        for m in VOLUME.finditer(text):
+            if PER_DAY.match(text, m.end()) or PER_DAY.match(text[m.end():]):
+                continue
+            unit, factor = VOLUME_UNITS[re.sub(r"\s+", " ", m.group("unit").lower())] \
+                if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
+            scale = SCALES[re.sub(r"\s+", " ", m.group("scale").lower())] if m.group("scale") else 1.0
+            if m.group("unit") == "t" and not m.group("scale"):
+                continue  # a bare "5 t" is too often something else
+            add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))
+        if default_currency:
+            for m in BARE_MARK.finditer(text):
+                add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
+                           default_currency, bare=True))
+    if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text:
+        for m in PERCENT.finditer(text):
+            sign = m.group("sign")
+            points = "point" in m.group("pct") or m.group("pct") in ("pp", "p.p.")
+            add(Amount("percent", m.start(), m.end(), parse_number(m.group("num")), "percent",
+                       sign=(-1 if sign and sign.strip() == "-" else 1 if sign else 0), points=points))
+    if "(" in text:
+        for m in BARE_CHANGE.finditer(text):
+            add(Amount("percent", m.start(), m.end(), parse_number(m.group("num")), "percent",
+                       sign=-1 if m.group("sign") == "-" else 1))
+    out.sort(key=lambda a: a.start)
+    return out

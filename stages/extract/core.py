@@ -1,0 +1,685 @@
+"""Sentence-level rules that turn amounts into trade metrics (see the spec).
+
+For each amount in a sentence the rules decide, within the amount's clause:
+whether it is about trade at all (the nearest topic word governs: "trade",
+"exports" vs "surplus", "investment", "GDP"...), its measure, status, flow,
+qualifier, period and country pair. Document context fills what a sentence
+leaves open: the pair of countries the story is about, its currency, the
+data period of the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .amounts import Amount, find_amounts
+from .countries import EU, WORLD, find_countries
+from .periods import Period, find_periods, specificity
+
+# ---------------------------------------------------------------- vocabulary
+
+# Topic words: what a nearby amount is an amount *of*.
+_TRADE_TOPIC = (
+    r"trade|trading|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
+    r"shipments?|shipped|deliveries|delivered|supplies|supplied|purchases|purchased|bought|sales|sold|"
+    r"two-way|bilateral"
+)
+_NEG_TOPIC = (
+    r"surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
+    r"lending|credits?|credit\s+line|contracts?|deals?|agreements?|projects?|GDP|gross\s+domestic|economy|"
+    r"economic\s+growth|budget|revenues?|profits?|capital|reserves|debts?|bonds?|aid|grants?|"
+    r"capitalization|capitalisation|valuation|assets|spending|subsid(?:y|ies)|tax(?:es)?|tariffs?|duties|duty|"
+    r"prices?|costs?|inflation|interest|rates?|wages?|salar(?:y|ies)|income|fines?|stakes?|acquisitions?|"
+    r"swaps?|output|production|produced|capacity|consumption|demand|sanctions|population|doses?|"
+    r"vaccin\w*|troops|soldiers|market\s+share|market\s+cap\w*|remittances|tourists?|tourism|"
+    r"worth\s+of\s+(?:deals|contracts|agreements)|plan\s+by|target\s+by|stock|shares\s+(?:rose|fell)|"
+    r"currenc(?:y|ies)|settle\w*|payments?|transactions?|deposits?|valued|sovereign|yield"
+)
+_TOPIC = re.compile(rf"\b(?:(?P<trade>{_TRADE_TOPIC})|(?P<neg>{_NEG_TOPIC}))\b", re.I)
+
+_EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|shipped|deliveries|delivered|"
+                           r"supplies|supplied|sales|sold)$", re.I)
+_IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|bought)$", re.I)
+
+_GROWTH_UP = (r"r[io]se|rising|rises|up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
+              r"expand\w*|expansion|higher|soar\w*|boost\w*|advanc\w*|add(?:ed|ing)|spik\w*|rebound\w*|"
+              r"accelerat\w*|hike\w*|leap\w*|swell\w*|swollen|y/y|yoy|year[\s-]on[\s-]year|on[\s-]year|"
+              r"year[\s-]over[\s-]year")
+_GROWTH_DOWN = (r"f[ae]ll|falls|falling|fallen|down|declin\w*|decreas\w*|drop\w*|dipp?\w*|slump\w*|"
+                r"plung\w*|plummet\w*|shr[ai]nk\w*|shrunk|contract\w*|lower|slid|slide|slides|sliding|sank|"
+                r"sink\w*|tumbl\w*|retreat\w*|reduc\w*|los[st]\w*|negative|minus|slow\w*|eas(?:ed|ing)|"
+                r"off|weaken\w*|cut|slash\w*|dwindl\w*|collaps\w*")
+_CHANGE = re.compile(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b", re.I)
+
+_SHARE = re.compile(
+    r"\b(?:share|shares|accounts?\s+for|accounted\s+for|accounting\s+for|made\s+up|makes?\s+up|making\s+up|"
+    r"represent(?:s|ed|ing)?|constitut\w*|commands?|took|takes|taking|of\s+(?:all|total|the\s+total))\b|"
+    r"%\s+of|percent\s+of|per\s?cent\s+of",
+    re.I,
+)
+_SETTLEMENT = re.compile(
+    r"\b(?:national\s+currenc\w+|settle\w*|settlement|denominated|in\s+(?:yuan|rubles?|roubles?|rupees?|"
+    r"dollars?|euros?|local\s+currenc\w+)|payments?|paid\s+in|conducted\s+in|carried\s+out\s+in|market\s+share)\b",
+    re.I,
+)
+_COMMODITY_WORDS = {
+    "crude oil": "crude oil", "crude": "crude oil", "oil": "crude oil", "petroleum": "crude oil",
+    "natural gas": "natural gas", "gas": "natural gas", "liquefied natural gas": "liquefied natural gas",
+    "lng": "liquefied natural gas", "pipeline gas": "natural gas", "coal": "coal", "coking coal": "coal",
+    "thermal coal": "coal", "wheat": "wheat", "grain": "grain", "grains": "grain", "soybeans": "soybeans",
+    "soybean": "soybeans", "soya": "soybeans", "corn": "corn", "maize": "corn", "rice": "rice",
+    "barley": "barley", "sugar": "sugar", "iron ore": "iron ore", "copper": "copper", "steel": "steel",
+    "aluminium": "aluminium", "aluminum": "aluminium", "timber": "timber", "lumber": "timber",
+    "fertilizers": "fertilizers", "fertilisers": "fertilizers", "fertilizer": "fertilizers",
+    "petroleum products": "petroleum products", "oil products": "petroleum products", "diesel": "diesel",
+    "palm oil": "palm oil", "cotton": "cotton", "beef": "beef", "pork": "pork", "seafood": "seafood",
+    "gold": "gold", "nickel": "nickel", "urea": "fertilizers", "sunflower oil": "sunflower oil",
+    "electricity": "electricity", "uranium": "uranium", "cars": "cars", "vehicles": "vehicles",
+    "semiconductors": "semiconductors", "chips": "semiconductors", "rapeseed": "rapeseed",
+}
+_COMMODITY = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_COMMODITY_WORDS, key=len, reverse=True)) + r")\b", re.I
+)
+
+_TARGET = re.compile(
+    r"\b(?:targets?|targeted|targeting|goals?|aims?|aimed|aiming|objectives?|ambitions?|ambitious|"
+    r"plans?\s+to|planned\s+to|planning\s+to|set\s+(?:the|a)\s+task|task|seeks?\s+to|seeking\s+to|"
+    r"intends?\s+to|intention|pledged?|vow(?:ed|s)?|commit(?:ted|s)?\s+to|wants?\s+to|hopes?\s+to|"
+    r"eyes?\s+to|eyeing|strive|striving|determined\s+to|agreed\s+to|roadmap|road\s+map|"
+    r"to\s+(?:bring|raise|increase|boost|double|triple|take|push|lift|expand|grow|reach)\b)",
+    re.I,
+)
+_FORECAST = re.compile(
+    r"\b(?:will|would|shall|'ll|expects?|expected|expectations?|forecasts?|forecasted|projects?|projected|"
+    r"projections?|predicts?|predicted|likely|set\s+to|on\s+track|poised|anticipat\w*|could|may|might|"
+    r"should|outlook|estimated\s+to|is\s+to|are\s+to|going\s+to|realistic|possible|potential)\b",
+    re.I,
+)
+# Qualifier words right before the amount.
+_Q_APPROX = re.compile(
+    r"(?:\b(?:about|around|nearly|some|roughly|almost|approximately|approx\.?|close\s+to|circa|an\s+estimated|"
+    r"estimated|or\s+so|approaching|just\s+about|~)\s*(?:the\s+|a\s+)?(?:US|U\.S\.)?\s*)$", re.I)
+_Q_OVER = re.compile(
+    r"(?:\b(?:more\s+than|over|exceed(?:ed|ing|s)?|surpass(?:ed|ing|es)?|above|top(?:ped|ping|s)?|"
+    r"beyond|in\s+excess\s+of|upwards\s+of|at\s+least|pass(?:ed|ing|es)?|cross(?:ed|ing|es)?|"
+    r"break(?:ing|s)?|broke|over\s+the|north\s+of|greater\s+than|higher\s+than)\s*(?:the\s+|a\s+)?(?:US|U\.S\.)?\s*)$",
+    re.I)
+_Q_UNDER = re.compile(
+    r"(?:\b(?:less\s+than|below|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just\s+under|"
+    r"short\s+of|lower\s+than|not\s+exceeding)\s*(?:the\s+|a\s+)?(?:US|U\.S\.)?\s*)$", re.I)
+_MARK_AFTER = re.compile(r"^[\s-]*(?:dollar\s+)?(?:mark|threshold|milestone|barrier|line)\b", re.I)
+_MARK_VERB_BEFORE = re.compile(r"\b(?:reach\w*|touch\w*|hit|hitting|pass\w*|cross\w*|exceed\w*|surpass\w*|"
+                               r"top\w*|break\w*|broke|beyond|over)\b[^,;]{0,25}$", re.I)
+
+_CLAUSE_SPLIT = re.compile(
+    r";|:\s|\s[-]{1,2}\s|,\s+(?=(?:while|whereas|but|although|though|and|which|where|as|with|compared)\b)|"
+    r"\s(?=(?:while|whereas)\b)|\.\s",
+    re.I,
+)
+_RANGE = re.compile(r"^\s*(?:-|to|and|or)\s*(?:\$|US\$|€|£|¥)?\s?\d", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+(?:\$|US\$|€|£|¥)?\s?$", re.I)
+_LEVEL_AFTER = re.compile(r"^[\s-]*(?:[a-z]+[\s-]+)?(?:level|range|bracket|region)\b", re.I)
+_MULTIPLIER = re.compile(r"\b(?:times|fold)\b", re.I)
+_PLAN_BY = re.compile(r"\b(?:plan|target|forecast|schedule|quota|expectations?|estimates?)\w*\s+by\s+\S*$", re.I)
+_PER_CAPITA = re.compile(r"^\s*(?:per\s+(?:capita|person|head|tonne|ton|barrel|unit|kg|kilogram))", re.I)
+_WORLD_CUE = re.compile(
+    r"\b(?:total|overall|global|worldwide|foreign\s+trade|external\s+trade|international\s+trade|"
+    r"with\s+the\s+(?:rest\s+of\s+the\s+)?world|to\s+the\s+world|all\s+(?:its\s+)?(?:trading\s+)?partners|"
+    r"world\s+markets)\b", re.I)
+_PRESENT_SHARE = re.compile(r"\b(?:accounts|account|makes|make|commands|command|represents|is|are|stands|"
+                            r"holds|constitutes|takes|now|currently|today)\b", re.I)
+_CURRENT_LEVEL = re.compile(r"\b(?:currently|now|already|at\s+present|presently|today|per\s+year|a\s+year|annually)\b",
+                            re.I)
+
+
+@dataclass
+class DocContext:
+    published: date | None
+    pair: tuple[str, str] | None  # the two countries the story is about
+    main: str | None  # the most mentioned country
+    currency: str | None  # the story's usual currency
+
+
+@dataclass
+class Mention:
+    measure: str
+    statuses: list[str]
+    flow: str
+    value: float
+    unit: str
+    qualifier: str
+    period: str | None
+    reporter: str
+    partner: str
+    commodity: str | None
+    start: int  # offsets into the sentence
+    end: int
+    period_from_context: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ helpers
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in clauses:
+        if s <= pos < e:
+            return s, e
+    return clauses[-1]
+
+
+def _topic_for(text: str, topics: list[re.Match], a: Amount, cs: int, ce: int) -> re.Match | None:
+    """The topic word governing an amount: the nearest one before it in the
+    clause; failing that, the nearest one shortly after it."""
+    before = [t for t in topics if cs <= t.start() and t.end() <= a.start]
+    if before:
+        # a negative topic between the trade word and the amount governs
+        return before[-1]
+    after = [t for t in topics if a.end <= t.start() < min(ce, a.end + 60)]
+    return after[0] if after else None
+
+
+def _trade_topics_in(topics: list[re.Match], cs: int, ce: int) -> list[re.Match]:
+    return [t for t in topics if t.group("trade") and cs <= t.start() < ce]
+
+
+def _qualifier(text: str, a: Amount) -> str:
+    head = text[max(0, a.start - 40):a.start]
+    tail = text[a.end:a.end + 30]
+    if _MARK_AFTER.match(tail) and not re.search(r"\btarget\s*$", head, re.I):
+        if _MARK_VERB_BEFORE.search(head) or re.search(r"\b(?:reach\w*|pass\w*|cross\w*|hit|touch\w*|"
+                                                      r"exceed\w*|surpass\w*|broken?|topped)\b",
+                                                      text[a.end:a.end + 40], re.I):
+            return "over"
+    if _Q_UNDER.search(head):
+        return "under"
+    if _Q_APPROX.search(head):
+        return "approx"
+    if _Q_OVER.search(head):
+        return "over"
+    if re.match(r"^\s*(?:plus|or\s+more|and\s+above)\b", tail, re.I):
+        return "over"
+    return "exact"
+
+
+def _status(text: str, a: Amount, cs: int, ce: int, period: str | None, ctx: DocContext) -> list[str]:
+    """Readings of the status: target and/or forecast from cue words in the
+    clause before the amount (or right after it: "$200 billion target")."""
+    scope = text[cs:a.start]
+    tail = text[a.end:min(ce, a.end + 25)]
+    target = bool(_TARGET.search(scope) or re.match(r"^\s*(?:target|goal)\b", tail, re.I))
+    forecast = bool(_FORECAST.search(scope))
+    if not target and not forecast and period and ctx.published and period[:4].isdigit():
+        # a figure for a year still ahead of publication is a forecast
+        if int(period[:4]) > ctx.published.year:
+            forecast = True
+    if target and forecast:
+        return ["target", "forecast"]
+    if target:
+        return ["target"]
+    if forecast:
+        return ["forecast"]
+    return ["actual"]
+
+
+def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
+    """Is this percent a change, and which way: the nearest change word."""
+    if a.sign:
+        near = _CHANGE.search(text[max(cs, a.start - 45):a.start])
+        return True, a.sign if not (near and near.group("down") and a.sign > 0) else -1
+    before = list(_CHANGE.finditer(text[max(cs, a.start - 60):a.start]))
+    after = _CHANGE.search(text[a.end:min(ce, a.end + 30)])
+    cand = None
+    if before:
+        cand = before[-1]
+    if after and (cand is None or (a.start - (max(cs, a.start - 60) + cand.end())) > 25):
+        # "a 35.8 percent rise", "5.7% decrease"
+        if re.match(r"^\s*(?:year[\s-]on[\s-]year\s+)?(?:\w+\s+)?$", text[a.end:a.end + after.start()]):
+            cand = after
+    if cand is None:
+        return False, 1
+    return True, -1 if cand.group("down") else 1
+
+
+def _commodity(text: str, cs: int, ce: int, a: Amount) -> str | None:
+    """A commodity named with the amount: "of crude oil" after, or the noun
+    phrase before ("coal exports", "imports of Russian oil")."""
+    after = re.match(r"^\s*(?:of|worth\s+of)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?", text[a.end:a.end + 40])
+    if after:
+        m = _COMMODITY.match(text, a.end + after.end())
+        if m:
+            return _COMMODITY_WORDS[m.group(1).lower()]
+        m = _COMMODITY.search(text[a.end:a.end + 40])
+        if m and m.start() <= after.end() + 2:
+            return _COMMODITY_WORDS[m.group(1).lower()]
+    window = text[cs:a.start]
+    found = [m for m in _COMMODITY.finditer(window)]
+    if found:
+        m = found[-1]
+        # only when the commodity qualifies the trade word near it
+        near = window[m.end():m.end() + 30]
+        prev = window[max(0, m.start() - 30):m.start()]
+        if re.match(r"^\s*(?:exports?|imports?|shipments?|supplies|deliveries|purchases|trade|sales)\b", near, re.I) \
+                or re.search(r"\b(?:exports?|imports?|shipments?|supplies|deliveries|purchases|sales)\s+of\s+"
+                             r"(?:[A-Z][a-z]+\s+)?$", prev, re.I):
+            word = m.group(1).lower()
+            if word == "gas" and re.search(r"\bliquefied\s+$", prev, re.I):
+                return "liquefied natural gas"
+            return _COMMODITY_WORDS[word]
+    return None
+
+
+# --------------------------------------------------------------- countries
+
+def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
+    """Exporter/importer/owner roles of the countries around a trade word."""
+    in_clause = [c for c in countries if cs <= c[0] < ce]
+    roles: dict[str, str] = {}
+    for s, e, code in in_clause:
+        before = text[max(cs, s - 14):s].lower()
+        if re.search(r"\b(?:to|into|for|toward|towards)\s+(?:the\s+)?$", before):
+            roles.setdefault("dest", code)
+        elif re.search(r"\bfrom\s+(?:the\s+)?$", before):
+            roles.setdefault("orig", code)
+    # the owner: a country right before the trade word ("China's exports",
+    # "Russian oil exports") or the subject of a trade verb ("India exported")
+    head = text[max(cs, topic.start() - 40):topic.start()]
+    owner = None
+    for s, e, code in in_clause:
+        if e <= topic.start() and topic.start() - e <= 40:
+            gap = text[e:topic.start()]
+            if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z-]+\s+){0,3}", gap) or \
+                    re.fullmatch(r"\s*(?:has|have|had|also|reportedly|last\s+year|in\s+\d{4})?\s*", gap):
+                owner = code
+    if owner:
+        roles["owner"] = owner
+    # "imports of Russian oil", "exports of Chinese goods": the country of origin
+    after = text[topic.end():min(ce, topic.end() + 40)]
+    m = re.match(r"^\s+of\s+(?:the\s+)?", after)
+    if m:
+        for s, e, code in in_clause:
+            if s == topic.end() + m.end():
+                roles.setdefault("of", code)
+    del head
+    return roles
+
+
+def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countries, ctx: DocContext,
+                    sentence_countries) -> tuple[str, str] | None:
+    in_clause = [c[2] for c in countries if cs <= c[0] < ce]
+    distinct = list(dict.fromkeys(in_clause))
+    if len(distinct) < 2:
+        # the clause may leave out what the sentence says ("trade between X and Y ..., and it grew")
+        sent = list(dict.fromkeys(c[2] for c in sentence_countries))
+        if len(sent) >= 2 and not distinct:
+            distinct = sent
+        elif len(sent) >= 2 and distinct and len(distinct) == 1:
+            others = [c for c in sent if c != distinct[0]]
+            if ctx.pair and distinct[0] in ctx.pair:
+                other = ctx.pair[0] if ctx.pair[1] == distinct[0] else ctx.pair[1]
+                distinct = [distinct[0], other if other in sent or not others else others[0]]
+            else:
+                distinct = [distinct[0], others[0]]
+    if len(distinct) >= 2:
+        if topic is not None and len(distinct) > 2:
+            # prefer the countries nearest the trade word
+            near = sorted({c[2]: abs(c[0] - topic.start()) for c in countries if cs <= c[0] < ce}.items(),
+                          key=lambda kv: kv[1])
+            distinct = [near[0][0], near[1][0]]
+        return distinct[0], distinct[1]
+    world = _WORLD_CUE.search(text[cs:ce])
+    if len(distinct) == 1:
+        one = distinct[0]
+        if world:
+            return one, WORLD
+        if ctx.pair and one in ctx.pair:
+            return ctx.pair
+        if ctx.pair:
+            return one, (ctx.pair[0] if ctx.pair[0] != one else ctx.pair[1])
+        return one, WORLD
+    if ctx.pair:
+        return ctx.pair
+    return None
+
+
+def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: int,
+              countries) -> tuple[str, str] | None:
+    """(reporter, partner) for an export or import."""
+    if flow == "export":
+        reporter = roles.get("owner") or roles.get("orig") or roles.get("of")
+        partner = roles.get("dest")
+    else:
+        reporter = roles.get("owner") or roles.get("dest")
+        partner = roles.get("orig") or roles.get("of")
+    if reporter and partner == reporter:
+        partner = None
+    world = _WORLD_CUE.search(text[cs:ce])
+    if reporter and not partner:
+        if world:
+            partner = WORLD
+        elif ctx.pair and reporter in ctx.pair:
+            partner = ctx.pair[0] if ctx.pair[1] == reporter else ctx.pair[1]
+        else:
+            others = [c[2] for c in countries if cs <= c[0] < ce and c[2] != reporter]
+            partner = others[0] if others else WORLD
+    elif partner and not reporter:
+        if ctx.pair and partner in ctx.pair:
+            reporter = ctx.pair[0] if ctx.pair[1] == partner else ctx.pair[1]
+        else:
+            others = [c[2] for c in countries if cs <= c[0] < ce and c[2] != partner]
+            reporter = others[0] if others else ctx.main
+    elif not reporter and not partner:
+        in_clause = list(dict.fromkeys(c[2] for c in countries if cs <= c[0] < ce))
+        if len(in_clause) == 1:
+            reporter = in_clause[0]
+            if ctx.pair and reporter in ctx.pair:
+                partner = ctx.pair[0] if ctx.pair[1] == reporter else ctx.pair[1]
+            else:
+                partner = WORLD
+        elif ctx.pair:
+            reporter, partner = ctx.main if ctx.main in ctx.pair else ctx.pair[0], None
+            partner = ctx.pair[0] if ctx.pair[1] == reporter else ctx.pair[1]
+    if not reporter or not partner or reporter == partner:
+        return None
+    return reporter, partner
+
+
+# ------------------------------------------------------------------ share
+
+def _share_pair(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocContext) -> tuple[str, str] | None:
+    """(reporter, partner) of a partner share: whose trade is divided, and who takes the share."""
+    clause = [(s, e, c) for s, e, c in countries if cs <= s < ce]
+    whole = None
+    # "of Russia's trade", "in Russian international trade", "of India's exports"
+    for s, e, code in clause:
+        before = text[max(cs, s - 12):s].lower()
+        after = text[e:e + 45].lower()
+        if re.search(r"\b(?:of|in)\s+(?:the\s+)?$", before) and re.match(
+                r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,3}(?:trade|turnover|exports?|imports?|foreign|international|"
+                r"total|overall|external|purchases|shipments|supplies)", after):
+            whole = code
+            break
+    part = None
+    for s, e, code in clause:
+        if code == whole:
+            continue
+        after = text[e:e + 40].lower()
+        before = text[max(cs, s - 12):s].lower()
+        if re.match(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
+                    r"represent|constitut|took|takes|commands?|was|is|alone)", after) or \
+                re.search(r"\b(?:to|from|with)\s+(?:the\s+)?$", before) or \
+                re.search(r"\b(?:by|for)\s+$", before):
+            part = code
+            break
+    if whole and not part:
+        others = [c for _, _, c in clause if c != whole]
+        if others:
+            part = others[0]
+        elif ctx.pair and whole in ctx.pair:
+            part = ctx.pair[0] if ctx.pair[1] == whole else ctx.pair[1]
+    if part and not whole:
+        if re.search(r"\b(?:its|their)\s+(?:[a-z]+\s+){0,2}(?:trade|exports?|imports?)", text[cs:ce], re.I) \
+                and ctx.pair and part in ctx.pair:
+            whole = ctx.pair[0] if ctx.pair[1] == part else ctx.pair[1]
+        elif ctx.pair and part in ctx.pair:
+            whole = ctx.pair[0] if ctx.pair[1] == part else ctx.pair[1]
+    if whole and part and whole != part:
+        return whole, part
+    return None
+
+
+# ---------------------------------------------------------------- sentence
+
+def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
+                     prev_trade: bool = False) -> tuple[list[Mention], list[Period]]:
+    """Trade-metric mentions in one cleaned sentence (offsets into `text`).
+
+    Also returns the sentence's period expressions, so the caller can carry a
+    data period across a paragraph.
+    """
+    if not any(ch.isdigit() for ch in text):
+        return [], []
+    amounts = find_amounts(text, default_currency=ctx.currency)
+    if not amounts:
+        return [], []
+    countries = find_countries(text)
+    fiscal_country = ctx.main if ctx.main in ("IND", "JPN", "USA", "AUS", "GBR", "PAK", "NZL", "EGY") else None
+    if fiscal_country is None and ctx.pair:
+        fiscal_country = next((c for c in ctx.pair if c in ("IND", "JPN", "AUS")), None)
+    periods = find_periods(text, ctx.published, fiscal_country)
+    topics = list(_TOPIC.finditer(text))
+    clauses = _clauses(text)
+    out: list[Mention] = []
+    percent_owner: dict[int, Amount] = {}
+    for i, a in enumerate(amounts):
+        cs, ce = _clause_of(clauses, a.start)
+        head = text[max(0, a.start - 30):a.start]
+        tail = text[a.end:a.end + 30]
+        # ranges and levels without one figure, multipliers, amounts "per tonne"
+        if _RANGE.match(tail) or _RANGE_BEFORE.search(head) or (i and amounts[i - 1].end >= a.start - 4
+                                                                 and re.match(r"^\s*(?:-|to)\s*$",
+                                                                              text[amounts[i - 1].end:a.start])):
+            continue
+        if _LEVEL_AFTER.match(tail) and re.search(r"\b(?:in|at|around)\s+the\s+$", head, re.I):
+            continue
+        if _PER_CAPITA.match(tail) or _PLAN_BY.search(head):
+            continue
+        topic = _topic_for(text, topics, a, cs, ce)
+        trade_topics = _trade_topics_in(topics, cs, ce)
+        if a.kind == "percent":
+            if a.points:
+                continue
+            mention = _percent_mention(text, a, cs, ce, topic, trade_topics, countries, ctx, amounts, i)
+        else:
+            if topic is not None and topic.group("neg"):
+                continue
+            if topic is None:
+                # a "mark" in a story's trade paragraph ("we exceeded the 100 billion mark")
+                if not (a.bare or _MARK_AFTER.match(tail)) or not prev_trade:
+                    continue
+                flow_word = None
+            else:
+                flow_word = topic.group("trade")
+            if a.bare and topic is None and not prev_trade:
+                continue
+            mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx)
+        if mention is None:
+            continue
+        # period: the nearest expression in the clause that is not a comparison base
+        period, from_context = _period_for(a, periods, cs, ce, text, mention.measure)
+        if period is None and not from_context and para_period is not None and mention.measure != "share":
+            period, from_context = para_period, True
+        if period is None and mention.measure == "share" and ctx.published and \
+                _PRESENT_SHARE.search(text[cs:ce]):
+            period = str(ctx.published.year)
+        if mention.measure in ("value", "volume") and period is None:
+            pass
+        # a "mark" reached in a month is the year's running total up to that month
+        if period and len(period) == 7 and mention.qualifier == "over" and _MARK_AFTER.match(tail):
+            period = f"{period[:4]}-01/{period}" if period[5:] != "01" else period
+        mention.period = period
+        mention.period_from_context = from_context
+        mention.statuses = _status(text, a, cs, ce, period, ctx)
+        out.append(mention)
+        percent_owner[i] = a
+    return out, periods
+
+
+def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
+                measure: str) -> tuple[str | None, bool]:
+    cands = [p for p in periods if cs <= p.start < ce and not p.base]
+    if not cands:
+        return None, False
+    # prefer what follows the amount closely ("$240 billion in 2023", "by 2024")
+    def dist(p: Period) -> int:
+        return p.start - a.end if p.start >= a.end else (a.start - p.end) + 5
+    best = min(cands, key=dist)
+    if best.value is None and best.kind == "none":
+        return None, True  # a period named but not fixable (fiscal year to date...)
+    return best.value, False
+
+
+def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: str | None, countries,
+                    ctx: DocContext) -> Mention | None:
+    """A money amount or a volume governed by a trade word."""
+    measure = "value" if a.kind == "money" else "volume"
+    if a.value <= 0:
+        return None
+    flow = "total"
+    if flow_word and _EXPORT_WORDS.match(flow_word):
+        flow = "export"
+    elif flow_word and _IMPORT_WORDS.match(flow_word):
+        flow = "import"
+    if measure == "volume" and flow == "total" and not re.search(r"\btrade\b", text[cs:ce], re.I):
+        if not flow_word:
+            return None
+    commodity = _commodity(text, cs, ce, a)
+    if measure == "volume" and commodity is None:
+        commodity = _nearest_commodity(text, cs, ce)
+    if flow == "total":
+        pair = _pair_for_total(text, cs, ce, topic, countries, ctx, countries)
+        if pair is None:
+            return None
+        reporter, partner = sorted(pair)
+    else:
+        roles = _roles(text, cs, ce, topic, countries)
+        directed = _directed(flow, roles, ctx, text, cs, ce, countries)
+        if directed is None:
+            return None
+        reporter, partner = directed
+    start = min(a.start, topic.start()) if topic is not None and topic.start() >= cs else a.start
+    return Mention(measure, ["actual"], flow, float(a.value), a.unit, _qualifier(text, a), None,
+                   reporter, partner, commodity, start, a.end)
+
+
+def _nearest_commodity(text: str, cs: int, ce: int) -> str | None:
+    m = _COMMODITY.search(text[cs:ce])
+    return _COMMODITY_WORDS[m.group(1).lower()] if m else None
+
+
+def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i) -> Mention | None:
+    clause = text[cs:ce]
+    share_cue = _SHARE.search(text[max(cs, a.start - 60):min(ce, a.end + 40)])
+    if share_cue and _SETTLEMENT.search(clause):
+        return None
+    is_change, sign = _growth_sign(text, a, cs, ce)
+    # a bare "(+14.2)" right after a figure is that figure's change
+    if text[a.start] == "(" and i and amounts[i - 1].kind in ("money", "volume") and \
+            a.start - amounts[i - 1].end <= 3:
+        is_change = True
+        sign = -1 if a.sign < 0 else 1
+    if share_cue and not (is_change and re.search(r"\b(?:rose|fell|grew|increased|decreased|up|down)\s+"
+                                                 r"(?:by\s+)?$", text[max(cs, a.start - 20):a.start], re.I)):
+        return _share_mention(text, a, cs, ce, countries, ctx, trade_topics)
+    if not is_change:
+        return None
+    if topic is not None and topic.group("neg"):
+        return None
+    if not trade_topics:
+        # "it will increase by 25%" continuing a sentence about trade
+        if not re.search(r"\b(?:it|they|this|that)\b", text[cs:a.start], re.I):
+            return None
+        if not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
+            return None
+    tword = topic.group("trade") if topic is not None and topic.group("trade") else \
+        (trade_topics[0].group("trade") if trade_topics else None)
+    flow = "total"
+    if tword and _EXPORT_WORDS.match(tword):
+        flow = "export"
+    elif tword and _IMPORT_WORDS.match(tword):
+        flow = "import"
+    governing = topic if topic is not None and topic.group("trade") else (trade_topics[0] if trade_topics else None)
+    commodity = _commodity(text, cs, ce, a) if governing is not None else None
+    if flow == "total":
+        pair = _pair_for_total(text, cs, ce, governing, countries, ctx, countries)
+        if pair is None:
+            return None
+        reporter, partner = sorted(pair)
+    else:
+        roles = _roles(text, cs, ce, governing, countries)
+        directed = _directed(flow, roles, ctx, text, cs, ce, countries)
+        if directed is None:
+            return None
+        reporter, partner = directed
+    value = abs(a.value) * sign
+    if value <= -100 or value > 1000:
+        return None
+    start = min(a.start, governing.start()) if governing is not None and governing.start() >= cs else a.start
+    return Mention("growth", ["actual"], flow, float(value), "percent", _qualifier(text, a), None,
+                   reporter, partner, commodity, start, a.end)
+
+
+def _share_mention(text, a: Amount, cs, ce, countries, ctx, trade_topics) -> Mention | None:
+    clause = text[cs:ce]
+    if not trade_topics and not re.search(r"\b(?:trade|exports?|imports?|turnover|purchases|supplies|shipments)\b",
+                                          clause, re.I):
+        return None
+    if a.value <= 0 or a.value > 100:
+        return None
+    # the part a commodity takes within trade is not a partner share
+    subj = text[cs:a.start]
+    if _COMMODITY.search(subj) and not re.search(r"\bshare\b", subj, re.I) and \
+            not any(cs <= c[0] < a.start for c in countries if c[2] not in (ctx.pair or ())):
+        first_country = next((c for c in countries if cs <= c[0] < a.start), None)
+        first_comm = _COMMODITY.search(subj)
+        if first_country is None or (first_comm and first_comm.start() + cs < first_country[0]):
+            return None
+    pair = _share_pair(text, cs, ce, a, countries, ctx)
+    if pair is None:
+        return None
+    reporter, partner = pair
+    flow = "total"
+    after = text[a.end:min(ce, a.end + 60)] + " " + text[max(cs, a.start - 60):a.start]
+    m = re.search(r"\b(exports?|imports?|shipments|supplies|purchases|sales)\b", after, re.I)
+    if m and not re.search(r"\btrade\b", after, re.I):
+        flow = "export" if _EXPORT_WORDS.match(m.group(1)) else "import"
+    commodity = None
+    cm = _COMMODITY.search(clause)
+    if cm and re.search(r"\b(?:of|in)\s+(?:[A-Z]\w+(?:'s)?\s+)?(?:\w+\s+)?" + re.escape(cm.group(1)), clause, re.I):
+        commodity = _COMMODITY_WORDS[cm.group(1).lower()]
+    start = max(cs, a.start - 60)
+    word = re.search(r"\b", text[start:a.start])  # begin the quote on a word
+    start = start + word.start() if word and start > cs else start
+    return Mention("share", ["actual"], flow, float(a.value), "percent", _qualifier(text, a), None,
+                   reporter, partner, commodity, start, a.end)
+
+
+# ---------------------------------------------------------------- document
+
+def document_context(sentences: list[str], title: str | None, published: date | None) -> DocContext:
+    """The pair of countries a story is about, its main country and currency."""
+    counts: Counter = Counter()
+    first_seen: dict[str, int] = {}
+    idx = 0
+    for weight, text in [(3, title or "")] + [(1, s) for s in sentences]:
+        for _, _, code in find_countries(text):
+            counts[code] += weight
+            first_seen.setdefault(code, idx)
+            idx += 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], first_seen[c]))
+    main = ranked[0] if ranked else None
+    pair = (ranked[0], ranked[1]) if len(ranked) >= 2 else None
+    currencies: Counter = Counter()
+    for text in sentences:
+        if any(ch.isdigit() for ch in text):
+            for a in find_amounts(text):
+                if a.kind == "money":
+                    currencies[a.unit] += 1
+    currency = currencies.most_common(1)[0][0] if currencies else None
+    if currency is None:
+        currency = "USD"
+    return DocContext(published, pair, main, currency)
+
+
+TRADE_WORD = re.compile(rf"\b(?:{_TRADE_TOPIC}|trade\s+volume|volume\s+of\s+trade)\b", re.I)

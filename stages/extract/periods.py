@@ -1,0 +1,261 @@
+"""Period expressions: years, months, spans, quarters, halves, fiscal years, relative periods.
+
+`find_periods(text, published)` returns every period expression of a sentence
+with its span and its value in the spec's format: `2021`, `2021-11`,
+`2021-01/2021-09`, or None where the expression names a period that cannot be
+fixed (a relative period without a publication date, a fiscal year to date).
+Expressions that are the base of a comparison ("compared to the previous
+year", "from a year earlier") are flagged `base`: a figure never takes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..dates import MONTHS
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_YEAR = r"(?:19[89]\d|20\d{2})"
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+        "last": 4, "final": 4}
+_NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9,
+            "10": 10, "11": 11}
+# April-March fiscal years (India, Japan, UK...), October-September (US), July-June (Australia)
+FISCAL_START = {"IND": 4, "JPN": 4, "GBR": 4, "USA": 10, "AUS": 7, "PAK": 7, "EGY": 7, "NZL": 7}
+
+
+@dataclass
+class Period:
+    start: int
+    end: int
+    value: str | None
+    kind: str  # year | month | span | none
+    base: bool = False
+    relative: bool = False
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")[:4].rstrip("t") if word.lower().startswith("sept") else
+                  word.lower().rstrip(".")]
+
+
+def _ym(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def _span(y: int, m1: int, m2: int, y2: int | None = None) -> str:
+    return f"{_ym(y, m1)}/{_ym(y2 or y, m2)}"
+
+
+def _year_for_month(month: int, published: date | None, year: int | None) -> int | None:
+    """The year of a month named without one: the latest such month not after publication."""
+    if year:
+        return year
+    if not published:
+        return None
+    return published.year if month <= published.month else published.year - 1
+
+
+_P = re.compile(
+    "|".join([
+        # fiscal years: FY23, FY2023, FY 2022-23, fiscal 2022-23, fiscal year 2023, 2022-23 fiscal
+        rf"(?P<fy>\b(?:FY\s?'?(?P<fy_a>\d{{2}}|\d{{4}})(?:\s?-\s?(?P<fy_b>\d{{2,4}}))?|"
+        rf"fiscal(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
+        rf"(?P<fy_e>{_YEAR})\s?-\s?(?P<fy_f>\d{{2}})\s+fiscal(?:\s+year)?)\b)",
+        r"(?P<fyrel>\b(?:this|current|the\s+current|last|previous|next)\s+fiscal(?:\s+year)?\b)",
+        # month spans: January-September 2021, January to September, Jan-Sept, between January and May
+        rf"(?P<mspan>\b(?:between\s+)?(?P<m1>{_MONTH})\s?(?:-|to|through|till|until|and|–)\s?(?P<m2>{_MONTH})"
+        rf"(?:\s+(?:period\s+)?(?:of\s+)?(?:(?P<msy>{_YEAR})|(?P<msrel>this|last)\s+year))?\b)",
+        # first nine months (of 2021 / of this year)
+        rf"(?P<nmonths>\b(?:the\s+)?first\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months"
+        rf"(?:\s+of\s+(?:(?P<nmy>{_YEAR})|(?P<nmrel>this|last|the)\s+(?:fiscal\s+)?year))?)",
+        # quarters: Q3 2023, the third quarter of 2022, 1Q23
+        rf"(?P<quarter>\b(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q|(?:the\s+)?(?P<q3>first|second|third|fourth|1st|2nd|3rd|4th|last|final)\s+quarter)"
+        rf"(?:\s?(?:of\s+)?(?:(?P<qy>{_YEAR})|'?(?P<qy2>\d{{2}})\b|(?P<qrel>this|last|the)\s+year))?)",
+        # halves: H1 2022, first half of this year
+        rf"(?P<half>\b(?:H(?P<h1>[12])|(?P<h2>[12])H|(?:the\s+)?(?P<h3>first|second)\s+half)"
+        rf"(?:\s?(?:of\s+)?(?:(?P<hy>{_YEAR})|(?P<hrel>this|last|the)\s+year))?)",
+        # a month with a day is an event date, not a data period
+        rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b|\b\d{{1,2}}\s+{_MONTH}(?:,?\s+{_YEAR})?\b)",
+        # month (+ year): November 2021, in November
+        rf"(?P<month>\b(?P<mm>{_MONTH})(?:\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>this|last)\s+year)?\b)",
+        # year to date
+        r"(?P<ytd>\b(?:year[\s-]to[\s-]date|so\s+far\s+this\s+year|since\s+the\s+(?:beginning|start)\s+of\s+(?:the|this)\s+year)\b)",
+        # relative years and months
+        r"(?P<rel>\b(?:(?:by\s+)?the\s+end\s+of\s+(?:the|this)\s+year|this\s+year|last\s+year|previous\s+year|"
+        r"the\s+previous\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+year\s+before|the\s+same\s+period\s+(?:of\s+)?last\s+year|"
+        r"next\s+year|last\s+month|this\s+month|the\s+previous\s+month|a\s+month\s+(?:earlier|ago))\b)",
+        # year spans "2021-2022", "from 2015 to 2020": a range, not one period
+        rf"(?P<yrange>\b{_YEAR}\s?(?:-|to|–)\s?{_YEAR}\b)",
+        rf"(?P<year>\b(?P<yy>{_YEAR})\b)",
+    ]),
+    re.I,
+)
+_BASE_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|from|than|over|against|versus|vs\.?|relative\s+to|on|in\s+comparison\s+with)"
+    r"\s+(?:the\s+same\s+(?:period|month|quarter)\s+(?:of|in)\s+)?(?:the\s+)?$",
+    re.I,
+)
+_MONTH_NAMES_AMBIGUOUS = {"may", "march", "mar"}  # also verbs/nouns: need a year or a preposition
+
+
+def _quarter_span(q: int, y: int) -> str:
+    return _span(y, 3 * q - 2, 3 * q)
+
+
+def _year_for_span(end_month: int, published: date | None, year: int | None) -> int | None:
+    if year:
+        return year
+    if not published:
+        return None
+    return published.year if end_month <= published.month else published.year - 1
+
+
+def _rel_year(word: str | None, published: date | None) -> int | None:
+    if not word or not published:
+        return None
+    return published.year - 1 if word.lower() == "last" else published.year
+
+
+def find_periods(text: str, published: date | None, fiscal_country: str | None = None) -> list[Period]:
+    out: list[Period] = []
+    for m in _P.finditer(text):
+        g = m.groupdict()
+        s, e = m.start(), m.end()
+        kind = m.lastgroup
+        for name in ("fy", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
+                     "yrange", "year"):
+            if g.get(name):
+                kind = name
+                break
+        value: str | None = None
+        vkind = "none"
+        relative = False
+        if kind == "fy":
+            start_m = FISCAL_START.get(fiscal_country or "IND", 4)
+            if g["fy_a"]:
+                a = g["fy_a"]
+                end_y = (2000 + int(a)) if len(a) == 2 else int(a)
+                if g["fy_b"]:
+                    b = g["fy_b"]
+                    end_y = (end_y // 100 * 100 + int(b)) if len(b) == 2 else int(b)
+                    if len(a) == 4 and not g["fy_b"]:
+                        pass
+                    start_y = end_y - 1
+                    if len(a) == 4:
+                        start_y = int(a)
+                else:
+                    start_y = end_y - 1
+            elif g["fy_c"]:
+                c = int(g["fy_c"])
+                if g["fy_d"]:
+                    start_y, end_y = c, c + 1
+                else:
+                    start_y, end_y = c - 1, c  # "fiscal 2023" names the year it ends in
+            else:
+                start_y, end_y = int(g["fy_e"]), int(g["fy_e"]) + 1
+            if start_m == 1:
+                value, vkind = str(end_y), "year"
+            else:
+                value, vkind = _span(start_y, start_m, start_m - 1, start_y + 1), "span"
+        elif kind == "fyrel":
+            relative = True
+            value = None  # a fiscal year named relatively: resolved below when possible
+            if published:
+                start_m = FISCAL_START.get(fiscal_country or "IND", 4)
+                cur_start = published.year if published.month >= start_m else published.year - 1
+                word = m.group(0).lower()
+                if "last" in word or "previous" in word:
+                    cur_start -= 1
+                elif "next" in word:
+                    cur_start += 1
+                value, vkind = _span(cur_start, start_m, start_m - 1, cur_start + 1), "span"
+        elif kind == "mspan":
+            m1, m2 = _month(g["m1"]), _month(g["m2"])
+            y = int(g["msy"]) if g["msy"] else _rel_year(g["msrel"], published)
+            y = _year_for_span(m2, published, y)
+            relative = not g["msy"]
+            if y and m1 < m2:
+                value, vkind = _span(y, m1, m2), "span"
+        elif kind == "nmonths":
+            n = _NUMWORD.get(g["n"].lower())
+            rel = g["nmrel"]
+            y = int(g["nmy"]) if g["nmy"] else (_rel_year(rel, published) if rel and rel.lower() != "the" else None)
+            relative = not g["nmy"]
+            if y is None and rel and rel.lower() == "the" and published:
+                y = published.year
+            if y is None and not rel and published:
+                y = _year_for_span(n or 12, published, None)
+            if n and y:
+                value, vkind = _span(y, 1, n), "span"
+        elif kind == "quarter":
+            q = int(g["q1"] or g["q2"] or _ORD[g["q3"].lower()])
+            y = int(g["qy"]) if g["qy"] else (2000 + int(g["qy2"]) if g["qy2"] else None)
+            if y is None:
+                y = _rel_year(g["qrel"], published) if g["qrel"] and g["qrel"].lower() != "the" else None
+                relative = True
+                if y is None:
+                    y = _year_for_span(3 * q, published, None)
+            value, vkind = (_quarter_span(q, y), "span") if y else (None, "none")
+        elif kind == "half":
+            h = int(g["h1"] or g["h2"] or (1 if g["h3"].lower() == "first" else 2))
+            y = int(g["hy"]) if g["hy"] else None
+            if y is None:
+                relative = True
+                y = _rel_year(g["hrel"], published) if g["hrel"] and g["hrel"].lower() != "the" else None
+                if y is None:
+                    y = _year_for_span(6 * h, published, None)
+            value, vkind = (_span(y, 6 * h - 5, 6 * h), "span") if y else (None, "none")
+        elif kind == "date":
+            continue
+        elif kind == "month":
+            word = g["mm"]
+            if word.lower().rstrip(".") in _MONTH_NAMES_AMBIGUOUS and not g["my"] and not g["mrel"]:
+                if not re.search(r"\b(?:in|of|for|during|since|until|by|through|last|this)\s+$", text[max(0, s - 12):s], re.I):
+                    continue
+            if word[0].islower():
+                continue  # "may", "march" as words
+            mo = _month(word)
+            y = int(g["my"]) if g["my"] else _rel_year(g["mrel"], published)
+            relative = not g["my"]
+            y = _year_for_month(mo, published, y)
+            value, vkind = (_ym(y, mo), "month") if y else (None, "none")
+        elif kind == "ytd":
+            value, vkind, relative = None, "none", True
+        elif kind == "rel":
+            relative = True
+            w = re.sub(r"\s+", " ", m.group(0).lower())
+            if published:
+                if "month" in w:
+                    if "this month" in w:
+                        value = _ym(published.year, published.month)
+                    else:
+                        y, mo = (published.year, published.month - 1) if published.month > 1 else (published.year - 1, 12)
+                        value = _ym(y, mo)
+                    vkind = "month"
+                elif "next year" in w:
+                    value, vkind = str(published.year + 1), "year"
+                elif any(k in w for k in ("last year", "previous year", "earlier", "ago", "year before")):
+                    value, vkind = str(published.year - 1), "year"
+                else:
+                    value, vkind = str(published.year), "year"
+        elif kind == "yrange":
+            value, vkind = None, "none"
+        elif kind == "year":
+            value, vkind = g["yy"], "year"
+        base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
+        out.append(Period(s, e, value, vkind, base=base, relative=relative))
+    return out
+
+
+SPECIFICITY = {"span": 3, "month": 3, "year": 2, "none": 0}
+
+
+def specificity(value: str | None) -> int:
+    if value is None:
+        return 0
+    return 3 if "-" in value else 2
