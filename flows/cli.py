@@ -1,0 +1,106 @@
+"""`tradeclaims`: the console command (run, validate, report).
+
+Results go to stdout, progress and logs to stderr. Exit codes: 0 success,
+1 a data-quality gate failed, 2 unusable input or usage, 3 another run holds
+the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_QUALITY, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from flows import env
+
+    env.apply()
+    from flows.locking import OutputLocked
+    from flows.pipeline import QualityGateFailed, run_pipeline
+
+    if not Path(args.input).is_dir():
+        print(f"tradeclaims: input folder {args.input!r} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = run_pipeline(input_dir=args.input, out_dir=args.out, full_refresh=args.full_refresh,
+                               batch_size=args.batch_size, progress=sys.stderr.isatty() or args.progress,
+                               wait_for_lock=args.wait)
+    except OutputLocked as exc:
+        print(f"tradeclaims: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except QualityGateFailed as exc:
+        print(f"tradeclaims: {exc}", file=sys.stderr)
+        return EXIT_QUALITY
+    if args.json:
+        print(json.dumps(summary, default=str))
+    else:
+        for key in ("run_id", "files_seen", "documents_new", "documents_skipped", "duplicates", "files_skipped",
+                    "quarantined", "facts_written", "mentions_written", "validation"):
+            print(f"{key:18} {summary[key]}")
+        print(f"{'output':18} {args.out}")
+        if summary.get("report"):
+            print(f"{'report':18} {summary['report']}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from flows import env
+
+    env.apply()
+    from expectations.runner import validate_directory
+
+    if not Path(args.dir).is_dir():
+        print(f"tradeclaims: {args.dir!r} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    code, lines = validate_directory(args.dir)
+    for line in lines:
+        print(line)
+    if code == 0:
+        print(f"all expectations passed in {args.dir}", file=sys.stderr)
+    return EXIT_OK if code == 0 else EXIT_QUALITY
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from flows.report_cmd import write_report
+
+    if not Path(args.out).is_dir():
+        print(f"tradeclaims: {args.out!r} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    path = write_report(Path(args.out), Path(args.html) if args.html else None)
+    print(path)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tradeclaims", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="process an input folder into validated Parquet tables")
+    run.add_argument("--input", default="seeds", help="folder of .txt files (any depth) and manifest.csv")
+    run.add_argument("--out", default="data/out", help="output folder for the tables")
+    run.add_argument("--full-refresh", action="store_true", help="reprocess every document")
+    run.add_argument("--batch-size", type=int, default=500, help="documents per task")
+    run.add_argument("--wait", action="store_true", help="wait for another run on the same output to end")
+    run.add_argument("--progress", action="store_true", help="show progress even when stderr is not a TTY")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.set_defaults(func=_cmd_run)
+    val = sub.add_parser("validate", help="check published tables against the current expectation suites")
+    val.add_argument("dir", help="output folder holding the tables")
+    val.set_defaults(func=_cmd_validate)
+    rep = sub.add_parser("report", help="write an HTML page of the extracted claims")
+    rep.add_argument("out", help="output folder holding the tables")
+    rep.add_argument("--html", help="where to write the page (default OUT/report.html)")
+    rep.set_defaults(func=_cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""The main flow: input folder → published, validated Parquet tables.
+
+Tasks are coarse (one per batch of documents) and only wire stages together;
+the work is in stages/. The flow raises when a quality gate fails, so a run
+whose validation failed ends Failed, not Completed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flows import env
+
+env.apply()
+
+import pandas as pd  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+from flows.locking import output_lock  # noqa: E402
+from stages import write  # noqa: E402
+from stages.base import quarantine_frame  # noqa: E402
+from stages.batch import BatchOutput, concat, merge_snapshot, process_batch  # noqa: E402
+from stages.ingest import list_input_files, read_manifest  # noqa: E402
+
+DEFAULT_BATCH_SIZE = 500
+
+
+class QualityGateFailed(RuntimeError):
+    """A table failed a table-level expectation: nothing was published."""
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+@task(cache_policy=NO_CACHE)
+def plan_inputs(input_dir: str):
+    """List the input files and read the manifest."""
+    listing = list_input_files(input_dir)
+    manifest = read_manifest(input_dir)
+    return listing, manifest
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+def process_batch_task(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, str]) -> BatchOutput:
+    """Ingest, clean and extract one batch of documents."""
+    return process_batch(files, manifest, known)
+
+
+@task(cache_policy=NO_CACHE)
+def validate_task(tables: dict[str, pd.DataFrame], max_bad_row_share: float):
+    """Run the expectation suites on every table about to be published."""
+    from expectations.runner import validate_table
+
+    return {name: validate_table(name, df, max_bad_row_share=max_bad_row_share) for name, df in tables.items()}
+
+
+@task(cache_policy=NO_CACHE)
+def publish_task(out_dir: str, run_id: str, tables: dict[str, pd.DataFrame | None]) -> list[str]:
+    """Stage every table, then publish them all (write–audit–publish)."""
+    write.stage_tables(Path(out_dir), run_id, tables)
+    return write.publish(Path(out_dir), run_id)
+
+
+def write_validation_report(out: Path, run_id: str, validations: dict) -> Path:
+    """The run's validation page (offline HTML), beside the tables."""
+    from expectations.report import render_report
+
+    path = out / "reports" / f"validation-{run_id}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return render_report(list(validations.values()), path, title=f"tradeclaims validation, run {run_id}",
+                         run_id=run_id)
+
+
+def _chunks(files: pd.DataFrame, size: int):
+    for i in range(0, len(files), size):
+        yield files.iloc[i:i + size].reset_index(drop=True)
+
+
+def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame, mentions: pd.DataFrame):
+    """Two new files with one content: the first (by source) is the document."""
+    documents = documents.sort_values("source", kind="stable", ignore_index=True)
+    dup = documents.duplicated("doc_id", keep="first")
+    first_source = documents.drop_duplicates("doc_id").set_index("doc_id")["source"]
+    rows = [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
+             "detail": f"same content as {first_source[d]}", "record": None}
+            for s, d in zip(documents.loc[dup, "source"], documents.loc[dup, "doc_id"])]
+    metrics = metrics.drop_duplicates(["doc_id", "fact_id"])
+    mentions = mentions.drop_duplicates(["doc_id", "fact_id", "char_start", "char_end"])
+    return documents.loc[~dup].reset_index(drop=True), metrics, mentions, quarantine_frame(rows)
+
+
+def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tuple[pd.DataFrame, list[dict]]:
+    """Drop rows that failed row-level expectations; one quarantine row each."""
+    if not validation.bad_rows:
+        return df, []
+    bad = sorted(validation.bad_rows)
+    rows = []
+    for pos in bad:
+        rec = df.iloc[pos]
+        record = {k: (v if isinstance(v, (str, int, float, bool, type(None))) else str(v)) for k, v in rec.items()}
+        rows.append({"run_id": None, "stage": "validate", "source": name,
+                     "doc_id": rec.get("doc_id") if "doc_id" in rec else None,
+                     "reason": ";".join(validation.bad_rows[pos]),
+                     "detail": f"{name} row failed: {', '.join(validation.bad_rows[pos])}",
+                     "record": json.dumps(record, default=str)})
+    keep = [i for i in range(len(df)) if i not in validation.bad_rows]
+    return df.iloc[keep].reset_index(drop=True), rows
+
+
+@flow(name="tradeclaims-run", flow_run_name="tradeclaims {input_dir} -> {out_dir}",
+      task_runner=ThreadPoolTaskRunner(max_workers=max(1, os.cpu_count() or 1)), timeout_seconds=6 * 3600)
+def run_pipeline(input_dir: str = "seeds", out_dir: str = "data/out", full_refresh: bool = False,
+                 batch_size: int = DEFAULT_BATCH_SIZE, max_bad_row_share: float = 0.5,
+                 progress: bool = False, wait_for_lock: bool = False) -> dict:
+    """Process the `.txt` files under `input_dir` into the tables in `out_dir`.
+
+    Incremental: documents whose content is already published in `out_dir`
+    are skipped unless `full_refresh`. One run at a time per output folder:
+    a second one refuses (or waits, with `wait_for_lock`). Returns the run summary.
+    """
+    out = Path(out_dir)
+    with output_lock(out, wait=wait_for_lock):
+        return _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress)
+
+
+def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad_row_share: float,
+         progress: bool) -> dict:
+    logger = get_run_logger()
+    started = datetime.now(timezone.utc)
+    run_id = new_run_id(started)
+    out_dir = str(out)
+    for line in write.recover(out):
+        logger.warning("recovered staging: %s", line)
+
+    listing, manifest = plan_inputs(input_dir)
+    previous = {name: write.read_table(out, name) for name in write.SNAPSHOT_TABLES}
+    known = {} if full_refresh else dict(zip(previous["documents"]["sha256"], previous["documents"]["source"]))
+
+    futures = [process_batch_task.submit(batch, manifest.kept, known)
+               for batch in _chunks(listing.kept, max(1, batch_size))]
+    outputs: list[BatchOutput] = []
+    for i, fut in enumerate(futures, start=1):
+        outputs.append(fut.result())  # re-raises a failed batch
+        if progress:
+            print(f"\r[tradeclaims] batches {i}/{len(futures)}", end="", file=sys.stderr, flush=True)
+    if progress and futures:
+        print(file=sys.stderr)
+
+    counts: Counter = Counter()
+    for o in outputs:
+        counts.update(o.counts)
+    new_docs, new_metrics, new_mentions, dup_q = _split_cross_batch_duplicates(
+        concat([o.documents for o in outputs], ["doc_id", "source"]),
+        concat([o.metrics for o in outputs], ["doc_id", "fact_id"]),
+        concat([o.mentions for o in outputs], ["doc_id", "fact_id", "char_start", "char_end"]))
+    quarantine = concat([listing.quarantine, manifest.quarantine] + [o.quarantine for o in outputs] + [dup_q],
+                        list(listing.quarantine.columns))
+
+    snapshot = merge_snapshot(previous, {"documents": new_docs, "metrics": new_metrics,
+                                         "mentions": new_mentions}, full_refresh)
+
+    new_ids = set(new_docs["doc_id"])
+    for name in write.SNAPSHOT_TABLES:
+        snapshot[name]["run_id"] = previous_run_ids(previous[name], snapshot[name], run_id, new_ids)
+
+    # audit: validate what would be published; bad rows go to quarantine
+    validations = validate_task(snapshot, max_bad_row_share)
+    failed_tables = {n: v.table_failures for n, v in validations.items() if not v.passed}
+    if failed_tables:
+        write.discard(out, run_id)
+        raise QualityGateFailed(f"run {run_id}: table-level expectations failed, nothing published: "
+                                + "; ".join(f"{n}: {', '.join(f)}" for n, f in failed_tables.items()))
+    q_rows: list[dict] = []
+    for name in ("documents", "metrics", "mentions"):
+        snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], validations[name])
+        q_rows.extend(rows)
+    # keep the tables consistent: no metrics of a dropped document, no orphan mentions
+    snapshot["metrics"] = snapshot["metrics"][snapshot["metrics"]["doc_id"].isin(snapshot["documents"]["doc_id"])]
+    snapshot["mentions"] = snapshot["mentions"][snapshot["mentions"]["fact_id"].isin(snapshot["metrics"]["fact_id"])]
+    quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
+    quarantine["run_id"] = run_id
+
+    changed = {name: not _same_rows(previous[name], snapshot[name]) for name in write.SNAPSHOT_TABLES}
+
+    finished = datetime.now(timezone.utc)
+    facts_new = int(new_metrics["fact_id"].nunique()) if len(new_metrics) else 0
+    stage_counts = {k: int(v) for k, v in sorted(counts.items())}
+    stage_counts.update({"files_seen": int(listing.counts["files_seen"]),
+                         "manifest_rows": int(manifest.counts["manifest_rows"])})
+    summary = {
+        "run_id": run_id, "started_at": started, "finished_at": finished, "input": str(input_dir),
+        "output": str(out_dir), "files_seen": int(listing.counts["files_seen"]),
+        "documents_new": int(len(new_docs)), "documents_skipped": int(counts["documents_skipped"]),
+        "duplicates": int((quarantine["reason"] == "duplicate").sum()),
+        "files_skipped": int(listing.counts["skipped"]), "quarantined": int(len(quarantine)),
+        "sentences": int(counts["clean_sentences"]), "facts_written": facts_new,
+        "mentions_written": int(len(new_mentions)), "validation": "passed",
+        "counts_json": json.dumps(stage_counts, sort_keys=True),
+    }
+    tables: dict[str, pd.DataFrame | None] = {
+        name: (snapshot[name] if changed[name] else None) for name in write.SNAPSHOT_TABLES}
+    tables["quarantine"] = quarantine
+    tables["runs"] = pd.DataFrame([summary])
+    publish_task(str(out), run_id, tables)
+    summary["report"] = str(write_validation_report(out, run_id, validations))
+    logger.info("run %s: %s", run_id, {k: summary[k] for k in ("documents_new", "facts_written", "quarantined")})
+    summary["published"] = [n for n, t in tables.items() if t is not None]
+    summary["quarantine_reasons"] = quarantine["reason"].value_counts().to_dict()
+    summary["facts_by_measure"] = snapshot["metrics"]["measure"].value_counts().to_dict()
+    return summary
+
+
+def previous_run_ids(prev: pd.DataFrame, df: pd.DataFrame, run_id: str, new_ids: set[str]):
+    """Rows keep the run id that first published them; new rows get this run's."""
+    if "run_id" in prev.columns and len(prev):
+        key = "doc_id"
+        old = dict(zip(prev[key], prev["run_id"]))
+        return [run_id if d in new_ids else old.get(d, run_id) for d in df[key]]
+    return [run_id] * len(df)
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Same published content (run ids aside)?"""
+    cols = [c for c in a.columns if c != "run_id" and c in b.columns]
+    if len(a) != len(b) or set(cols) != {c for c in b.columns if c != "run_id"}:
+        return False
+    left = a[cols].reset_index(drop=True).astype(str)
+    right = b[cols].reset_index(drop=True).astype(str)
+    return left.equals(right)

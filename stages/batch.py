@@ -1,0 +1,102 @@
+"""One batch of files through ingest → clean → extract, and merging batches
+into the published snapshot. No orchestration here: flows/ wires these into
+Prefect tasks, one task per batch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .base import quarantine_frame, quarantine_row
+from .clean import clean_documents
+from .extract import MENTION_COLUMNS, METRIC_COLUMNS, extract_metrics
+from .ingest import read_documents
+
+DOCUMENT_OUT_COLUMNS = ["doc_id", "source", "published", "published_from", "source_url", "title", "sha256",
+                        "n_chars", "encoding"]
+
+
+@dataclass
+class BatchOutput:
+    documents: pd.DataFrame  # new documents (no text)
+    metrics: pd.DataFrame
+    mentions: pd.DataFrame
+    quarantine: pd.DataFrame
+    unchanged: list[str] = field(default_factory=list)  # sources already processed with this content
+    counts: Counter = field(default_factory=Counter)
+
+
+def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, str] | None = None,
+                  read_bytes=None) -> BatchOutput:
+    """Read, clean and extract a batch of listed files.
+
+    `known` maps the sha256 of every document already published in the output
+    to its source. A file with known content is not extracted again: it is
+    unchanged when it is that same source, else a duplicate of it.
+    """
+    known = known or {}
+    counts: Counter = Counter()
+    ingested = read_documents(files, manifest, read_bytes=read_bytes)
+    counts.update({f"ingest_{k}": v for k, v in ingested.counts.items()})
+    docs = ingested.kept
+    is_known = docs["sha256"].isin(known.keys())
+    unchanged, dup_rows = [], []
+    for source, sha, doc_id in zip(docs.loc[is_known, "source"], docs.loc[is_known, "sha256"],
+                                   docs.loc[is_known, "doc_id"]):
+        if known[sha] == source:
+            unchanged.append(source)
+        else:
+            dup_rows.append(quarantine_row("ingest", "duplicate", f"same content as {known[sha]}",
+                                           source=source, doc_id=doc_id))
+    docs = docs.loc[~is_known].reset_index(drop=True)
+    counts["documents_skipped"] = len(unchanged)
+    counts["duplicates"] = len(dup_rows)
+    cleaned = clean_documents(docs)
+    counts.update({f"clean_{k}": v for k, v in cleaned.counts.items()})
+    extracted = extract_metrics(docs, cleaned.kept)
+    counts.update({f"extract_{k}": v for k, v in extracted.counts.items()})
+    failed = set(extracted.quarantine["doc_id"])
+    documents = docs.loc[~docs["doc_id"].isin(failed), DOCUMENT_OUT_COLUMNS].reset_index(drop=True)
+    quarantine = concat([ingested.quarantine, quarantine_frame(dup_rows), extracted.quarantine],
+                        list(ingested.quarantine.columns))
+    return BatchOutput(documents, extracted.metrics, extracted.mentions, quarantine, unchanged, counts)
+
+
+def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def merge_snapshot(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
+                   full_refresh: bool = False) -> dict[str, pd.DataFrame]:
+    """The next snapshot of documents, metrics and mentions.
+
+    A new document whose source was published before with other content
+    replaces that document's rows; everything else published stays.
+    """
+    if full_refresh:
+        base = {k: v.iloc[0:0] for k, v in previous.items()}
+    else:
+        replaced_sources = set(new["documents"]["source"])
+        old_docs = previous["documents"]
+        gone = set(old_docs.loc[old_docs["source"].isin(replaced_sources), "doc_id"])
+        gone -= set(new["documents"]["doc_id"])
+        base = {k: v.loc[~v["doc_id"].isin(gone)] for k, v in previous.items()}
+    out = {}
+    for name, keys in (("documents", ["source"]), ("metrics", ["doc_id", "fact_id"]),
+                       ("mentions", ["doc_id", "char_start", "char_end", "fact_id"])):
+        merged = concat([base[name], new[name]], list(new[name].columns))
+        if name == "documents":
+            merged = merged.drop_duplicates("doc_id", keep="last")
+        out[name] = merged.sort_values(keys, kind="stable", ignore_index=True)
+    return out
+
+
+EMPTY = {
+    "metrics": lambda: pd.DataFrame(columns=METRIC_COLUMNS),
+    "mentions": lambda: pd.DataFrame(columns=MENTION_COLUMNS),
+    "quarantine": lambda: quarantine_frame([]),
+}
