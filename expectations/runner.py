@@ -130,9 +130,19 @@ def _suite(table: str) -> Any:
 def _batch_definition() -> Any:
     if "batch_definition" not in _STATE:
         gx = import_gx()
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
 
-        context = gx.get_context(mode="ephemeral")
+        # In memory only: no Data Docs site (the default ephemeral config makes a temp dir
+        # for one), and no progress bars on stderr.
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            progress_bars=ProgressBarsConfig(globally=False),
+        )
+        context = gx.get_context(mode="ephemeral", project_config=config)
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         asset = context.data_sources.add_pandas("tradeclaims").add_dataframe_asset("table")
         _STATE["context"] = context
