@@ -62,7 +62,7 @@ def parse_iso_date(value: str) -> date | None:
 # Lines that print the publication date, strongest first. "Updated" lines come
 # last: a page updated in 2024 may carry a story published in 2022.
 _PUBLISHED_LINE = re.compile(r"^\s*(?:published|posted|first published|date|release date)\b\s*(?:on|:|-)?\s*", re.I)
-_BYLINE = re.compile(r"^\s*by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:[|,·•–—-]\s*)?", re.U)
+_BYLINE = re.compile(r"^\s*(?i:by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:[|,·•–—-]\s*)?", re.U)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,\s+")
 _UPDATED_LINE = re.compile(r"^\s*(?:updated|last updated?|modified)\b\s*(?:on|:|-)?\s*", re.I)
 
@@ -82,8 +82,10 @@ def published_from_text(raw: str) -> date | None:
             m = pattern.match(line)
             if not m:
                 continue
-            # the date must follow the marker closely: a dateline's date ends it
+            # the date must follow the marker at once ("MOSCOW, March 3, 2022 -")
             tail = line[m.end(): m.end() + 40]
+            if pattern is _DATELINE and not re.match(r"(?:\d|" + _MON + ")", tail, re.I):
+                continue
             dt = parse_date(tail)
             if dt:
                 return dt

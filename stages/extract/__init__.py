@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
-from .core import TRADE_WORD, Mention, document_context, extract_sentence
+from .core import FORECAST_CUE, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence
 from .periods import find_periods, specificity
 
 EXTRACTOR_VERSION = "1"
@@ -52,22 +52,17 @@ def _fact_key(m: Mention) -> tuple:
 
 
 def _paragraph_periods(sentences: list[SentenceIn], published: date | None) -> dict[int, str | None]:
-    """The one data month or span a paragraph plainly reports, if any."""
+    """The one data period a paragraph plainly reports, if any: periods are
+    read from the sentences about trade (event dates are never periods)."""
     by_para: dict[int, set] = {}
     for s in sentences:
-        if not any(ch.isdigit() for ch in s.text) and "month" not in s.text and "quarter" not in s.text:
-            continue
         vals = by_para.setdefault(s.para, set())
-        for p in find_periods(s.text, published):
-            if not p.base and p.value:
-                vals.add((p.kind, p.value))
-    out = {}
-    for para, vals in by_para.items():
-        narrow = {v for k, v in vals if k in ("month", "span")}
-        years = {v for k, v in vals if k == "year"}
-        out[para] = next(iter(narrow)) if len(narrow) == 1 and all(
-            next(iter(narrow)).startswith(y) for y in years) else None
-    return out
+        if not any(ch.isdigit() for ch in s.text) or not TRADE_WORD.search(s.text):
+            continue
+        if TARGET_CUE.search(s.text) or FORECAST_CUE.search(s.text):
+            continue  # the years of goals and outlooks are not the data period
+        vals.update(p.value for p in find_periods(s.text, published) if not p.base and p.value)
+    return {para: next(iter(vals)) if len(vals) == 1 else None for para, vals in by_para.items()}
 
 
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,

@@ -28,7 +28,7 @@ _TRADE_TOPIC = (
     r"two-way|bilateral"
 )
 _NEG_TOPIC = (
-    r"surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
+    r"e-commerce|surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
     r"lending|credits?|credit\s+line|contracts?|deals?|agreements?|projects?|GDP|gross\s+domestic|economy|"
     r"economic\s+growth|budget|revenues?|profits?|capital|reserves|debts?|bonds?|aid|grants?|"
     r"capitalization|capitalisation|valuation|assets|spending|subsid(?:y|ies)|tax(?:es)?|tariffs?|duties|duty|"
@@ -44,7 +44,7 @@ _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|shipped|
                            r"supplies|supplied|sales|sold)$", re.I)
 _IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|bought)$", re.I)
 
-_GROWTH_UP = (r"r[io]se|rising|rises|up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
+_GROWTH_UP = (r"r[io]se|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
               r"expand\w*|expansion|higher|soar\w*|boost\w*|advanc\w*|add(?:ed|ing)|spik\w*|rebound\w*|"
               r"accelerat\w*|hike\w*|leap\w*|swell\w*|swollen|y/y|yoy|year[\s-]on[\s-]year|on[\s-]year|"
               r"year[\s-]over[\s-]year")
@@ -89,12 +89,14 @@ _TARGET = re.compile(
     r"plans?\s+to|planned\s+to|planning\s+to|set\s+(?:the|a)\s+task|task|seeks?\s+to|seeking\s+to|"
     r"intends?\s+to|intention|pledged?|vow(?:ed|s)?|commit(?:ted|s)?\s+to|wants?\s+to|hopes?\s+to|"
     r"eyes?\s+to|eyeing|strive|striving|determined\s+to|agreed\s+to|roadmap|road\s+map|"
-    r"to\s+(?:bring|raise|increase|boost|double|triple|take|push|lift|expand|grow|reach)\b)",
+    r"(?<!expected\s)(?<!likely\s)(?<!projected\s)(?<!forecast\s)(?<!set\s)(?<!poised\s)(?<!going\s)"
+    r"(?<!expects\s)(?<!estimated\s)(?<!is\s)(?<!are\s)"
+    r"to\s+(?:bring|raise|boost|double|triple|take|push|lift)\b)",
     re.I,
 )
 _FORECAST = re.compile(
     r"\b(?:will|would|shall|'ll|expects?|expected|expectations?|forecasts?|forecasted|projects?|projected|"
-    r"projections?|predicts?|predicted|likely|set\s+to|on\s+track|poised|anticipat\w*|could|may|might|"
+    r"projections?|predicts?|predicted|likely|set\s+to|on\s+track|poised|anticipat\w*|could|(?-i:may)|might|"
     r"should|outlook|estimated\s+to|is\s+to|are\s+to|going\s+to|realistic|possible|potential)\b",
     re.I,
 )
@@ -119,8 +121,15 @@ _CLAUSE_SPLIT = re.compile(
     r"\s(?=(?:while|whereas)\b)|\.\s",
     re.I,
 )
-_RANGE = re.compile(r"^\s*(?:-|to|and|or)\s*(?:\$|US\$|€|£|¥)?\s?\d", re.I)
-_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+(?:\$|US\$|€|£|¥)?\s?$", re.I)
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|to|and|or)\s*$", re.I)
+_RANGE_TAIL = re.compile(r"^\s?[-–]\s?\d")  # "$10-15 billion", "10-15%"
+_RANGE_HEAD = re.compile(r"\d\s?[-–]\s?$")
+_BETWEEN = re.compile(r"\bbetween\s+(?:\S+\s+){0,2}$", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(?:r[io]se|grew|grown|increas\w*|jump\w*|climb\w*|surg\w*|f[ae]ll|fallen|declin\w*|"
+                            r"drop\w*|decreas\w*|slump\w*|went|go(?:es)?|up|down)\b[^,;]{0,40}$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
+_PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+than\s+(?:planned|expected|scheduled|"
+                         r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
 _LEVEL_AFTER = re.compile(r"^[\s-]*(?:[a-z]+[\s-]+)?(?:level|range|bracket|region)\b", re.I)
 _MULTIPLIER = re.compile(r"\b(?:times|fold)\b", re.I)
 _PLAN_BY = re.compile(r"\b(?:plan|target|forecast|schedule|quota|expectations?|estimates?)\w*\s+by\s+\S*$", re.I)
@@ -141,6 +150,7 @@ class DocContext:
     pair: tuple[str, str] | None  # the two countries the story is about
     main: str | None  # the most mentioned country
     currency: str | None  # the story's usual currency
+    bilateral: bool = True  # the pair is named together somewhere
 
 
 @dataclass
@@ -255,6 +265,17 @@ def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
 def _commodity(text: str, cs: int, ce: int, a: Amount) -> str | None:
     """A commodity named with the amount: "of crude oil" after, or the noun
     phrase before ("coal exports", "imports of Russian oil")."""
+    direct = re.match(r"^\s*(?:of|worth\s+of)\s+", text[a.end:a.end + 20])
+    if direct:
+        m = _COMMODITY.match(text, a.end + direct.end())
+        if m:
+            return _COMMODITY_WORDS[m.group(1).lower()]
+        if a.kind == "volume":
+            # a volume names its commodity: "850,000 tonnes of flour to ..."
+            m = re.match(r"((?:[a-z]+(?:\s+and\s+|\s+)?){1,3}?)(?=\s*(?:to|from|in|into|for|by|during|via|at|"
+                         r"worth|was|were|and\s+\d|,|\.|$))", text[a.end + direct.end():a.end + direct.end() + 40])
+            if m and m.group(1).strip() and m.group(1).split()[0] not in ("the", "a", "an", "its", "their"):
+                return m.group(1).strip().lower()
     after = re.match(r"^\s*(?:of|worth\s+of)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?", text[a.end:a.end + 40])
     if after:
         m = _COMMODITY.match(text, a.end + after.end())
@@ -368,13 +389,15 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
     if reporter and not partner:
         if world:
             partner = WORLD
-        elif ctx.pair and reporter in ctx.pair:
+        elif ctx.pair and reporter in ctx.pair and ctx.bilateral:
             partner = ctx.pair[0] if ctx.pair[1] == reporter else ctx.pair[1]
         else:
             others = [c[2] for c in countries if cs <= c[0] < ce and c[2] != reporter]
             partner = others[0] if others else WORLD
     elif partner and not reporter:
-        if ctx.pair and partner in ctx.pair:
+        if ctx.main and ctx.main != partner:
+            reporter = ctx.main
+        elif ctx.pair and partner in ctx.pair:
             reporter = ctx.pair[0] if ctx.pair[1] == partner else ctx.pair[1]
         else:
             others = [c[2] for c in countries if cs <= c[0] < ce and c[2] != partner]
@@ -397,46 +420,54 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
 
 # ------------------------------------------------------------------ share
 
-def _share_pair(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocContext) -> tuple[str, str] | None:
-    """(reporter, partner) of a partner share: whose trade is divided, and who takes the share."""
+_WHOLE_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:(?:total|overall|foreign|international|external|global|annual|"
+                          r"merchandise|goods|non-oil|[a-z]+)\s+){0,3}(?P<w>trade|turnover|exports?|imports?|"
+                          r"purchases|shipments|supplies|sales)\b", re.I)
+_PART_VERB_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
+                              r"represent\w*|constitut\w*|took|takes|commands?|was|is|alone|absorbed|bought|received)",
+                              re.I)
+
+
+def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocContext):
+    """(reporter, partner, flow) of a partner share: whose trade is divided
+    (the whole), who takes the share (the part), and which trade."""
     clause = [(s, e, c) for s, e, c in countries if cs <= s < ce]
-    whole = None
+    whole = whole_word = None
     # "of Russia's trade", "in Russian international trade", "of India's exports"
     for s, e, code in clause:
         before = text[max(cs, s - 12):s].lower()
-        after = text[e:e + 45].lower()
-        if re.search(r"\b(?:of|in)\s+(?:the\s+)?$", before) and re.match(
-                r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,3}(?:trade|turnover|exports?|imports?|foreign|international|"
-                r"total|overall|external|purchases|shipments|supplies)", after):
-            whole = code
+        m = _WHOLE_AFTER.match(text[e:e + 60])
+        if m and re.search(r"\b(?:of|in)\s+(?:the\s+)?$", before):
+            whole, whole_word = code, m.group("w")
             break
     part = None
     for s, e, code in clause:
         if code == whole:
             continue
-        after = text[e:e + 40].lower()
         before = text[max(cs, s - 12):s].lower()
-        if re.match(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
-                    r"represent|constitut|took|takes|commands?|was|is|alone)", after) or \
-                re.search(r"\b(?:to|from|with)\s+(?:the\s+)?$", before) or \
-                re.search(r"\b(?:by|for)\s+$", before):
-            part = code
+        if s < a.start and (_PART_VERB_AFTER.match(text[e:e + 40]) or
+                            re.search(r"\b(?:with|by|for)\s+(?:the\s+)?$", before)):
+            part = code  # the subject: "China accounts for", "China's share", "trade with China"
             break
-    if whole and not part:
-        others = [c for _, _, c in clause if c != whole]
-        if others:
-            part = others[0]
-        elif ctx.pair and whole in ctx.pair:
-            part = ctx.pair[0] if ctx.pair[1] == whole else ctx.pair[1]
-    if part and not whole:
-        if re.search(r"\b(?:its|their)\s+(?:[a-z]+\s+){0,2}(?:trade|exports?|imports?)", text[cs:ce], re.I) \
-                and ctx.pair and part in ctx.pair:
-            whole = ctx.pair[0] if ctx.pair[1] == part else ctx.pair[1]
-        elif ctx.pair and part in ctx.pair:
-            whole = ctx.pair[0] if ctx.pair[1] == part else ctx.pair[1]
-    if whole and part and whole != part:
-        return whole, part
-    return None
+        if s > a.start and re.search(r"\b(?:to|from|for)\s+(?:the\s+)?$", before) and \
+                re.search(r"\b(?:go(?:es)?|went|gone|come|comes|came|destined|bound|sent|shipped)\b",
+                          text[a.end:s], re.I):
+            part = code  # "20% of India's exports went to the US"
+            break
+    if whole and not part and re.search(r"\bshare\b", text[cs:a.start], re.I) and ctx.pair and whole in ctx.pair:
+        part = ctx.pair[0] if ctx.pair[1] == whole else ctx.pair[1]
+    if part and not whole and ctx.pair and part in ctx.pair and \
+            re.search(r"\b(?:its|their|the\s+country's)\s+(?:[a-z]+\s+){0,2}(?:trade|exports?|imports?)",
+                      text[cs:ce], re.I):
+        whole = ctx.pair[0] if ctx.pair[1] == part else ctx.pair[1]
+    if not whole or not part or whole == part:
+        return None
+    flow = "total"
+    if whole_word and _EXPORT_WORDS.match(whole_word):
+        flow = "export"
+    elif whole_word and _IMPORT_WORDS.match(whole_word):
+        flow = "import"
+    return whole, part, flow
 
 
 # ---------------------------------------------------------------- sentence
@@ -461,19 +492,17 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     topics = list(_TOPIC.finditer(text))
     clauses = _clauses(text)
     out: list[Mention] = []
-    percent_owner: dict[int, Amount] = {}
+    ranged = _ranges(text, amounts)
     for i, a in enumerate(amounts):
         cs, ce = _clause_of(clauses, a.start)
         head = text[max(0, a.start - 30):a.start]
         tail = text[a.end:a.end + 30]
         # ranges and levels without one figure, multipliers, amounts "per tonne"
-        if _RANGE.match(tail) or _RANGE_BEFORE.search(head) or (i and amounts[i - 1].end >= a.start - 4
-                                                                 and re.match(r"^\s*(?:-|to)\s*$",
-                                                                              text[amounts[i - 1].end:a.start])):
+        if i in ranged or _RANGE_TAIL.match(tail) or _RANGE_HEAD.search(head):
             continue
         if _LEVEL_AFTER.match(tail) and re.search(r"\b(?:in|at|around)\s+the\s+$", head, re.I):
             continue
-        if _PER_CAPITA.match(tail) or _PLAN_BY.search(head):
+        if _PER_CAPITA.match(tail) or _PLAN_BY.search(head) or _PLAN_AFTER.match(tail):
             continue
         topic = _topic_for(text, topics, a, cs, ce)
         trade_topics = _trade_topics_in(topics, cs, ce)
@@ -497,23 +526,52 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         if mention is None:
             continue
         # period: the nearest expression in the clause that is not a comparison base
-        period, from_context = _period_for(a, periods, cs, ce, text, mention.measure)
-        if period is None and not from_context and para_period is not None and mention.measure != "share":
-            period, from_context = para_period, True
+        period, named = _period_for(a, periods, cs, ce, text, mention.measure)
+        from_context = False
+        mention.statuses = _status(text, a, cs, ce, period, ctx)
+        if _FROM_BEFORE.search(head):
+            # "from $100 billion (in 2021) to ...": the earlier level, an actual
+            # figure whose period is only what follows it directly
+            nxt = amounts[i + 1].start if i + 1 < len(amounts) else ce
+            own = [p for p in periods if a.end <= p.start < nxt and p.start - a.end < 25]
+            period, named = (own[0].value, True) if own else (None, True)
+            mention.statuses = ["actual"]
+        if period is None and not named and mention.statuses == ["actual"] and \
+                not _CURRENT_LEVEL.search(text[cs:ce]):
+            # the sentence's one period, else the paragraph's one data period
+            values = {p.value for p in periods if not p.base and p.value}
+            if len(values) == 1:
+                period, from_context = values.pop(), True
+            elif not values and para_period is not None:
+                period, from_context = para_period, True
         if period is None and mention.measure == "share" and ctx.published and \
-                _PRESENT_SHARE.search(text[cs:ce]):
+                _PRESENT_SHARE.search(text[cs:ce]) and not from_context:
             period = str(ctx.published.year)
-        if mention.measure in ("value", "volume") and period is None:
-            pass
         # a "mark" reached in a month is the year's running total up to that month
         if period and len(period) == 7 and mention.qualifier == "over" and _MARK_AFTER.match(tail):
             period = f"{period[:4]}-01/{period}" if period[5:] != "01" else period
         mention.period = period
         mention.period_from_context = from_context
-        mention.statuses = _status(text, a, cs, ce, period, ctx)
         out.append(mention)
-        percent_owner[i] = a
     return out, periods
+
+
+def _ranges(text: str, amounts: list[Amount]) -> set[int]:
+    """Indexes of amounts that are ends of a range ("between $40 and $50
+    billion", "10 to 15 percent"); "rose from $10bn to $15bn" is a change."""
+    out = set()
+    for i in range(len(amounts) - 1):
+        a, b = amounts[i], amounts[i + 1]
+        if a.kind != b.kind or a.points or b.points or not _RANGE_GAP.match(text[a.end:b.start]):
+            continue
+        head = text[max(0, a.start - 60):a.start]
+        gap = text[a.end:b.start].strip().lower()
+        if gap == "and" and not _BETWEEN.search(head):
+            continue
+        if gap in ("to", "-", "–") and _CHANGE_BEFORE.search(head) and not _BETWEEN.search(head):
+            continue
+        out.update((i, i + 1))
+    return out
 
 
 def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
@@ -570,7 +628,7 @@ def _nearest_commodity(text: str, cs: int, ce: int) -> str | None:
 
 def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i) -> Mention | None:
     clause = text[cs:ce]
-    share_cue = _SHARE.search(text[max(cs, a.start - 60):min(ce, a.end + 40)])
+    share_cue = _SHARE.search(text[cs:min(ce, a.end + 40)])
     if share_cue and _SETTLEMENT.search(clause):
         return None
     is_change, sign = _growth_sign(text, a, cs, ce)
@@ -627,30 +685,18 @@ def _share_mention(text, a: Amount, cs, ce, countries, ctx, trade_topics) -> Men
         return None
     if a.value <= 0 or a.value > 100:
         return None
-    # the part a commodity takes within trade is not a partner share
-    subj = text[cs:a.start]
-    if _COMMODITY.search(subj) and not re.search(r"\bshare\b", subj, re.I) and \
-            not any(cs <= c[0] < a.start for c in countries if c[2] not in (ctx.pair or ())):
-        first_country = next((c for c in countries if cs <= c[0] < a.start), None)
-        first_comm = _COMMODITY.search(subj)
-        if first_country is None or (first_comm and first_comm.start() + cs < first_country[0]):
-            return None
-    pair = _share_pair(text, cs, ce, a, countries, ctx)
-    if pair is None:
+    parts = _share_parts(text, cs, ce, a, countries, ctx)
+    if parts is None:
         return None
-    reporter, partner = pair
-    flow = "total"
-    after = text[a.end:min(ce, a.end + 60)] + " " + text[max(cs, a.start - 60):a.start]
-    m = re.search(r"\b(exports?|imports?|shipments|supplies|purchases|sales)\b", after, re.I)
-    if m and not re.search(r"\btrade\b", after, re.I):
-        flow = "export" if _EXPORT_WORDS.match(m.group(1)) else "import"
+    reporter, partner, flow = parts
     commodity = None
     cm = _COMMODITY.search(clause)
     if cm and re.search(r"\b(?:of|in)\s+(?:[A-Z]\w+(?:'s)?\s+)?(?:\w+\s+)?" + re.escape(cm.group(1)), clause, re.I):
         commodity = _COMMODITY_WORDS[cm.group(1).lower()]
     start = max(cs, a.start - 60)
-    word = re.search(r"\b", text[start:a.start])  # begin the quote on a word
-    start = start + word.start() if word and start > cs else start
+    if start > cs:
+        space = text.find(" ", start, a.start)
+        start = space + 1 if space >= 0 else start  # begin the quote on a word
     return Mention("share", ["actual"], flow, float(a.value), "percent", _qualifier(text, a), None,
                    reporter, partner, commodity, start, a.end)
 
@@ -658,28 +704,50 @@ def _share_mention(text, a: Amount, cs, ce, countries, ctx, trade_topics) -> Men
 # ---------------------------------------------------------------- document
 
 def document_context(sentences: list[str], title: str | None, published: date | None) -> DocContext:
-    """The pair of countries a story is about, its main country and currency."""
+    """The countries a story is about, and its usual currency.
+
+    `main` is the most mentioned country (the title counts three times);
+    `pair` is the pair of countries named together in sentences about trade
+    (or in the title) most often, preferring pairs with `main`; None when the
+    story never names two countries together, i.e. it is not bilateral.
+    """
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
+    together: Counter = Counter()
     idx = 0
-    for weight, text in [(3, title or "")] + [(1, s) for s in sentences]:
-        for _, _, code in find_countries(text):
+    for weight, text, is_title in [(3, title or "", True)] + [(1, s, False) for s in sentences]:
+        found = find_countries(text)
+        for _, _, code in found:
             counts[code] += weight
             first_seen.setdefault(code, idx)
             idx += 1
+        distinct = sorted({c for _, _, c in found})
+        if len(distinct) >= 2:
+            # named together: in the title, a trade sentence, or a meeting
+            w = weight + (1 if is_title or TRADE_WORD.search(text) else 0)
+            for x in range(len(distinct)):
+                for y in range(x + 1, len(distinct)):
+                    together[(distinct[x], distinct[y])] += w
     ranked = sorted(counts, key=lambda c: (-counts[c], first_seen[c]))
     main = ranked[0] if ranked else None
-    pair = (ranked[0], ranked[1]) if len(ranked) >= 2 else None
+    pair, bilateral = None, bool(together)
+    if not together and len(ranked) >= 2:
+        pair = (ranked[0], ranked[1])  # never named together: a guess, not bilateral
+    if together:
+        def rank(p):
+            return (main not in p, -together[p], -(counts[p[0]] + counts[p[1]]))
+        best = min(together, key=rank)
+        # the main country first, then the other
+        pair = best if best[0] == main or main not in best else (best[1], best[0])
     currencies: Counter = Counter()
     for text in sentences:
         if any(ch.isdigit() for ch in text):
             for a in find_amounts(text):
                 if a.kind == "money":
                     currencies[a.unit] += 1
-    currency = currencies.most_common(1)[0][0] if currencies else None
-    if currency is None:
-        currency = "USD"
-    return DocContext(published, pair, main, currency)
+    currency = currencies.most_common(1)[0][0] if currencies else "USD"
+    return DocContext(published, pair, main, currency, bilateral)
 
 
+TARGET_CUE, FORECAST_CUE = _TARGET, _FORECAST
 TRADE_WORD = re.compile(rf"\b(?:{_TRADE_TOPIC}|trade\s+volume|volume\s+of\s+trade)\b", re.I)

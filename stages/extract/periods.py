@@ -66,6 +66,8 @@ _P = re.compile(
         rf"(?P<fy>\b(?:FY\s?'?(?P<fy_a>\d{{2}}|\d{{4}})(?:\s?-\s?(?P<fy_b>\d{{2,4}}))?|"
         rf"fiscal(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
         rf"(?P<fy_e>{_YEAR})\s?-\s?(?P<fy_f>\d{{2}})\s+fiscal(?:\s+year)?)\b)",
+        r"(?P<fytd>\b(?:so\s+far\s+(?:this|in\s+the\s+current|in\s+the)\s+fiscal(?:\s+year)?|"
+        r"(?:this|the\s+current)\s+fiscal(?:\s+year)?\s+so\s+far|fiscal[\s-]year[\s-]to[\s-]date|FYTD)\b)",
         r"(?P<fyrel>\b(?:this|current|the\s+current|last|previous|next)\s+fiscal(?:\s+year)?\b)",
         # month spans: January-September 2021, January to September, Jan-Sept, between January and May
         rf"(?P<mspan>\b(?:between\s+)?(?P<m1>{_MONTH})\s?(?:-|to|through|till|until|and|–)\s?(?P<m2>{_MONTH})"
@@ -127,7 +129,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         g = m.groupdict()
         s, e = m.start(), m.end()
         kind = m.lastgroup
-        for name in ("fy", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
+        for name in ("fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
                      "yrange", "year"):
             if g.get(name):
                 kind = name
@@ -224,7 +226,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
             relative = not g["my"]
             y = _year_for_month(mo, published, y)
             value, vkind = (_ym(y, mo), "month") if y else (None, "none")
-        elif kind == "ytd":
+        elif kind in ("ytd", "fytd"):
             value, vkind, relative = None, "none", True
         elif kind == "rel":
             relative = True
@@ -248,6 +250,8 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         elif kind == "year":
             value, vkind = g["yy"], "year"
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
+        if base and kind == "mspan" and re.search(r"\bfrom\s+$", text[max(0, s - 6):s], re.I):
+            base = False  # "from January to September" is the span itself
         out.append(Period(s, e, value, vkind, base=base, relative=relative))
     return out
 
