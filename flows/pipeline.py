@@ -170,6 +170,7 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
 
     new_ids = set(new_docs["doc_id"])
     for name in write.SNAPSHOT_TABLES:
+        snapshot[name] = write.conform(name, snapshot[name])
         snapshot[name]["run_id"] = previous_run_ids(previous[name], snapshot[name], run_id, new_ids)
 
     # audit: validate what would be published; bad rows go to quarantine
@@ -189,7 +190,8 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
     quarantine["run_id"] = run_id
 
-    changed = {name: not _same_rows(previous[name], snapshot[name]) for name in write.SNAPSHOT_TABLES}
+    changed = {name: not (write.table_path(out, name).exists() and _same_rows(previous[name], snapshot[name]))
+               for name in write.SNAPSHOT_TABLES}
 
     finished = datetime.now(timezone.utc)
     facts_new = int(new_metrics["fact_id"].nunique()) if len(new_metrics) else 0

@@ -32,6 +32,12 @@ READY = "READY"
 COMPRESSION = "zstd"
 
 
+def conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns in schema order (missing ones as nulls), as an empty
+    table has them too."""
+    return df.reindex(columns=TABLES[name].names)
+
+
 def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
     """A DataFrame as an Arrow table of the table's schema (columns in order, types enforced)."""
     schema = TABLES[name]
