@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
-from .core import FORECAST_CUE, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence
+from .core import FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence
 from .periods import find_periods, specificity
 
 EXTRACTOR_VERSION = "1"
@@ -57,7 +57,7 @@ def _paragraph_periods(sentences: list[SentenceIn], published: date | None) -> d
     by_para: dict[int, set] = {}
     for s in sentences:
         vals = by_para.setdefault(s.para, set())
-        if not any(ch.isdigit() for ch in s.text) or not TRADE_WORD.search(s.text):
+        if not HAS_DIGIT(s.text) or not TRADE_WORD.search(s.text):
             continue
         if TARGET_CUE.search(s.text) or FORECAST_CUE.search(s.text):
             continue  # the years of goals and outlooks are not the data period

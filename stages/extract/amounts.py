@@ -137,35 +137,34 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
             out.append(a)
             taken.append((a.start, a.end))
 
-    if "$" in text or any(ch.isalpha() for ch in text):
-        for m in MONEY_PREFIXED.finditer(text):
-            pre = m.group("pre")
-            # "RM", "TL", "Rp", "Rs" need a number right after; "$" after a
-            # letter is part of a prefix like "US$" matched at its own start
-            code = PREFIX_CURRENCY[pre]
-            if pre == "¥" and m.group("suf") and _SUFFIX_LOWER.get(m.group("suf").lower()) == "CNY":
-                code = "CNY"
-            elif m.group("suf"):
-                code = _SUFFIX_LOWER.get(m.group("suf").lower(), code) if pre in ("$",) else code
-            if pre.isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
-                continue
-            add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
-        for m in MONEY_SUFFIXED.finditer(text):
-            code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
-            add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
-        for m in VOLUME.finditer(text):
-            if PER_DAY.match(text, m.end()) or PER_DAY.match(text[m.end():]):
-                continue
-            unit, factor = VOLUME_UNITS[re.sub(r"\s+", " ", m.group("unit").lower())] \
-                if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
-            scale = SCALES[re.sub(r"\s+", " ", m.group("scale").lower())] if m.group("scale") else 1.0
-            if m.group("unit") == "t" and not m.group("scale"):
-                continue  # a bare "5 t" is too often something else
-            add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))
-        if default_currency:
-            for m in BARE_MARK.finditer(text):
-                add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
-                           default_currency, bare=True))
+    for m in MONEY_PREFIXED.finditer(text):
+        pre = m.group("pre")
+        # "RM", "TL", "Rp", "Rs" need a number right after; "$" after a
+        # letter is part of a prefix like "US$" matched at its own start
+        code = PREFIX_CURRENCY[pre]
+        if pre == "¥" and m.group("suf") and _SUFFIX_LOWER.get(m.group("suf").lower()) == "CNY":
+            code = "CNY"
+        elif m.group("suf"):
+            code = _SUFFIX_LOWER.get(m.group("suf").lower(), code) if pre in ("$",) else code
+        if pre.isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+    for m in MONEY_SUFFIXED.finditer(text):
+        code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+    for m in VOLUME.finditer(text):
+        if PER_DAY.match(text[m.end():m.end() + 40]):
+            continue
+        unit, factor = VOLUME_UNITS[re.sub(r"\s+", " ", m.group("unit").lower())] \
+            if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
+        scale = SCALES[re.sub(r"\s+", " ", m.group("scale").lower())] if m.group("scale") else 1.0
+        if m.group("unit") == "t" and not m.group("scale"):
+            continue  # a bare "5 t" is too often something else
+        add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))
+    if default_currency:
+        for m in BARE_MARK.finditer(text):
+            add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
+                       default_currency, bare=True))
     if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text:
         for m in PERCENT.finditer(text):
             sign = m.group("sign")

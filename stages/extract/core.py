@@ -21,6 +21,8 @@ from .periods import Period, find_periods, specificity
 
 # ---------------------------------------------------------------- vocabulary
 
+HAS_DIGIT = re.compile(r"\d").search
+
 # Topic words: what a nearby amount is an amount *of*.
 _TRADE_TOPIC = (
     r"trade|trading|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
@@ -479,7 +481,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     Also returns the sentence's period expressions, so the caller can carry a
     data period across a paragraph.
     """
-    if not any(ch.isdigit() for ch in text):
+    if not HAS_DIGIT(text):
         return [], []
     amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
@@ -741,7 +743,7 @@ def document_context(sentences: list[str], title: str | None, published: date | 
         pair = best if best[0] == main or main not in best else (best[1], best[0])
     currencies: Counter = Counter()
     for text in sentences:
-        if any(ch.isdigit() for ch in text):
+        if HAS_DIGIT(text):
             for a in find_amounts(text):
                 if a.kind == "money":
                     currencies[a.unit] += 1
