@@ -72,9 +72,11 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     para_period = _paragraph_periods(sentences, published)
     facts: dict[tuple, Fact] = {}
     recent_trade: list[bool] = []
+    # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
+    story_trade = sum(1 for s in sentences if TRADE_WORD.search(s.text)) >= 2
     for s in sentences:
         has_trade = bool(TRADE_WORD.search(s.text))
-        prev_trade = has_trade or any(recent_trade[-2:])
+        prev_trade = has_trade or any(recent_trade[-2:]) or story_trade
         mentions, _ = extract_sentence(s.text, ctx, para_period.get(s.para), prev_trade)
         recent_trade.append(has_trade)
         for m in mentions:

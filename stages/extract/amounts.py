@@ -16,12 +16,12 @@ NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{2,3}){1,6}(?:\.\d{1,6})?|\d{1,12}(?:\.\d{1,6
 
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,
-    "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tln": 1e12, "trn": 1e12,
+    "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tln": 1e12, "trn": 1e12, "trln": 1e12,
     "tn": 1e12, "crore": 1e7, "crores": 1e7, "cr": 1e7, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
     "lakh crore": 1e12, "lakh crores": 1e12, "thousand crore": 1e10, "thousand crores": 1e10,
 }
 # words first (longest first), then the one-letter abbreviations glued to the number
-_SCALE_WORDS = r"lakh\s+crores?|thousand\s+crores?|trillion|billion|million|thousand|crores?|lakhs?|lac|tln|trn|bln|mln|bn|mn|tn|cr|mil"
+_SCALE_WORDS = r"lakh\s+crores?|thousand\s+crores?|trillion|billion|million|thousand|crores?|lakhs?|lac|trln|tln|trn|bln|mln|bn|mn|tn|cr|mil"
 SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b|(?P<scale1>[mbk])(?![a-zA-Z0-9]))"
 
 # Prefix symbols and codes -> ISO 4217.
@@ -76,8 +76,8 @@ MONEY_SUFFIXED = re.compile(
 )
 # "the 100 billion mark": money by context (the document's currency)
 BARE_MARK = re.compile(
-    rf"(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bln|bn|mln|tln)\b"
-    r"(?=\s(?:dollar\s)?(?:mark|threshold|milestone|barrier|level)\b)"
+    rf"(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bln|bn|mln|tln|trln)\b"
+    r"(?=\s(?:dollar\s)?(?:target\s)?(?:mark|threshold|milestone|barrier|level)\b)"
 )
 
 PERCENT = re.compile(
@@ -112,6 +112,7 @@ class Amount:
     sign: int = 1  # explicit sign of a percent (+1 / -1), 0 when none was written
     bare: bool = False  # currency inferred from context
     points: bool = False  # percentage points
+    scaled: bool = False  # a scale word was written ("billion", "crore", "m")
 
 
 def parse_number(text: str) -> float:
@@ -148,10 +149,12 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
             code = _SUFFIX_LOWER.get(m.group("suf").lower(), code) if pre in ("$",) else code
         if pre.isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
             continue
-        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
+                   scaled=_scale(m) != 1.0))
     for m in MONEY_SUFFIXED.finditer(text):
         code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
-        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code))
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
+                   scaled=_scale(m) != 1.0))
     for m in VOLUME.finditer(text):
         if PER_DAY.match(text[m.end():m.end() + 40]):
             continue
@@ -164,7 +167,7 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
     if default_currency:
         for m in BARE_MARK.finditer(text):
             add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
-                       default_currency, bare=True))
+                       default_currency, bare=True, scaled=True))
     if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text:
         for m in PERCENT.finditer(text):
             sign = m.group("sign")

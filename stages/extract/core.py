@@ -17,7 +17,7 @@ from datetime import date
 
 from .amounts import Amount, find_amounts
 from .countries import EU, WORLD, find_countries
-from .periods import Period, find_periods, specificity
+from .periods import FISCAL_START, Period, find_periods, specificity
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -25,9 +25,9 @@ HAS_DIGIT = re.compile(r"\d").search
 
 # Topic words: what a nearby amount is an amount *of*.
 _TRADE_TOPIC = (
-    r"trade|trading|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
-    r"shipments?|shipped|deliveries|delivered|supplies|supplied|purchases|purchased|bought|sales|sold|"
-    r"two-way|bilateral"
+    r"trade|trades|traded|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
+    r"shipments?|ship|ships|shipping|shipped|deliveries|deliver|delivers|delivered|supplies|supply|supplied|"
+    r"purchases|purchased|buy|buys|bought|sales|sell|sells|sold|two-way|bilateral"
 )
 _NEG_TOPIC = (
     r"e-commerce|surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
@@ -38,13 +38,14 @@ _NEG_TOPIC = (
     r"swaps?|output|production|produced|capacity|consumption|demand|sanctions|population|doses?|"
     r"vaccin\w*|troops|soldiers|market\s+share|market\s+cap\w*|remittances|tourists?|tourism|"
     r"worth\s+of\s+(?:deals|contracts|agreements)|plan\s+by|target\s+by|stock|shares\s+(?:rose|fell)|"
+    r"trading\s+at|traded\s+at|trades\s+at|per\s+barrel|a\s+barrel|per\s+tonne|a\s+tonne|"
     r"currenc(?:y|ies)|settle\w*|payments?|transactions?|deposits?|valued|sovereign|yield"
 )
 _TOPIC = re.compile(rf"\b(?:(?P<trade>{_TRADE_TOPIC})|(?P<neg>{_NEG_TOPIC}))\b", re.I)
 
-_EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|shipped|deliveries|delivered|"
-                           r"supplies|supplied|sales|sold)$", re.I)
-_IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|bought)$", re.I)
+_EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
+                           r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
+_IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|buy|buys|bought)$", re.I)
 
 _GROWTH_UP = (r"r[io]se|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
               r"expand\w*|expansion|higher|soar\w*|boost\w*|advanc\w*|add(?:ed|ing)|spik\w*|rebound\w*|"
@@ -59,7 +60,7 @@ _CHANGE = re.compile(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b", 
 _SHARE = re.compile(
     r"\b(?:share|shares|accounts?\s+for|accounted\s+for|accounting\s+for|made\s+up|makes?\s+up|making\s+up|"
     r"represent(?:s|ed|ing)?|constitut\w*|commands?|took|takes|taking|of\s+(?:all|total|the\s+total))\b|"
-    r"%\s+of|percent\s+of|per\s?cent\s+of",
+    r"%\s+of|percent\s+of|per\s?cent\s+of|pct\s+of",
     re.I,
 )
 _SETTLEMENT = re.compile(
@@ -99,7 +100,8 @@ _TARGET = re.compile(
 _FORECAST = re.compile(
     r"\b(?:will|would|shall|'ll|expects?|expected|expectations?|forecasts?|forecasted|projects?|projected|"
     r"projections?|predicts?|predicted|likely|set\s+to|on\s+track|poised|anticipat\w*|could|(?-i:may)|might|"
-    r"should|outlook|estimated\s+to|is\s+to|are\s+to|going\s+to|realistic|possible|potential)\b",
+    r"should|outlook|estimated\s+to|is\s+to|are\s+to|going\s+to|realistic|possible|potential|"
+    r"seen\s+(?:reaching|hitting|at|rising|topping|exceeding|growing)|eyed)\b",
     re.I,
 )
 # Qualifier words right before the amount.
@@ -115,12 +117,16 @@ _Q_UNDER = re.compile(
     r"(?:\b(?:less\s+than|below|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just\s+under|"
     r"short\s+of|lower\s+than|not\s+exceeding)\s*(?:the\s+|a\s+)?(?:US|U\.S\.)?\s*)$", re.I)
 _MARK_AFTER = re.compile(r"^[\s-]*(?:dollar\s+)?(?:mark|threshold|milestone|barrier|line)\b", re.I)
+_TARGET_MARK_AFTER = re.compile(r"^[\s-]*(?:dollar\s+)?target\s+(?:mark|level|figure)\b", re.I)
 _MARK_VERB_BEFORE = re.compile(r"\b(?:reach\w*|touch\w*|hit|hitting|pass\w*|cross\w*|exceed\w*|surpass\w*|"
                                r"top\w*|break\w*|broke|beyond|over)\b[^,;]{0,25}$", re.I)
 
 _CLAUSE_SPLIT = re.compile(
+    # the attribution ("..., Australian industry minister X said") is a clause of its own
+    r",\s+(?=(?:according\s+to\b|[^,]{0,80}\b(?:said|says|told|reported|announced|noted|added|stated|showed|show)\b"
+    r"[^,]{0,30}$))|"
     r";|:\s|\s[-]{1,2}\s|,\s+(?=(?:while|whereas|but|although|though|and|which|where|as|with|compared)\b)|"
-    r"\s(?=(?:while|whereas)\b)|\.\s",
+    r"\s(?=(?:while|whereas)\b)|[,.]\"\s",
     re.I,
 )
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|to|and|or)\s*$", re.I)
@@ -129,6 +135,8 @@ _RANGE_HEAD = re.compile(r"\d\s?[-–]\s?$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:\S+\s+){0,2}$", re.I)
 _CHANGE_BEFORE = re.compile(r"\b(?:r[io]se|grew|grown|increas\w*|jump\w*|climb\w*|surg\w*|f[ae]ll|fallen|declin\w*|"
                             r"drop\w*|decreas\w*|slump\w*|went|go(?:es)?|up|down)\b[^,;]{0,40}$", re.I)
+_PAIR_WORDS = re.compile(r"\b(?:bilateral|mutual|two-way|each\s+other|both\s+(?:sides|countries))\b", re.I)
+_IN_TRADE_AFTER = re.compile(rf"\s+in\s+(?:[\w'-]+\s+){{0,4}}?(?P<w>{_TRADE_TOPIC})\b", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
 _PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+than\s+(?:planned|expected|scheduled|"
                          r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
@@ -139,7 +147,8 @@ _PER_CAPITA = re.compile(r"^\s*(?:per\s+(?:capita|person|head|tonne|ton|barrel|u
 _WORLD_CUE = re.compile(
     r"\b(?:total|overall|global|worldwide|foreign\s+trade|external\s+trade|international\s+trade|"
     r"with\s+the\s+(?:rest\s+of\s+the\s+)?world|to\s+the\s+world|all\s+(?:its\s+)?(?:trading\s+)?partners|"
-    r"world\s+markets)\b", re.I)
+    r"world\s+markets|around\s+the\s+world|the\s+world\s+over|all\s+(?:over\s+)?the\s+world|abroad|"
+    r"overseas)\b", re.I)
 _PRESENT_SHARE = re.compile(r"\b(?:accounts|account|makes|make|commands|command|represents|is|are|stands|"
                             r"holds|constitutes|takes|now|currently|today)\b", re.I)
 _CURRENT_LEVEL = re.compile(r"\b(?:currently|now|already|at\s+present|presently|today|per\s+year|a\s+year|annually)\b",
@@ -198,7 +207,8 @@ def _topic_for(text: str, topics: list[re.Match], a: Amount, cs: int, ce: int) -
     if before:
         # a negative topic between the trade word and the amount governs
         return before[-1]
-    after = [t for t in topics if a.end <= t.start() < min(ce, a.end + 60)]
+    after = [t for t in topics if a.end <= t.start() < min(ce, a.end + 40)
+             and not re.search(r"[\",;]", text[a.end:t.start()])]
     return after[0] if after else None
 
 
@@ -230,7 +240,7 @@ def _status(text: str, a: Amount, cs: int, ce: int, period: str | None, ctx: Doc
     clause before the amount (or right after it: "$200 billion target")."""
     scope = text[cs:a.start]
     tail = text[a.end:min(ce, a.end + 25)]
-    target = bool(_TARGET.search(scope) or re.match(r"^\s*(?:target|goal)\b", tail, re.I))
+    target = bool(_TARGET.search(scope) or re.match(r"^\s*(?:[a-z]+\s+){0,2}(?:target|goal)\b", tail, re.I))
     forecast = bool(_FORECAST.search(scope))
     if not target and not forecast and period and ctx.published and period[:4].isdigit():
         # a figure for a year still ahead of publication is a forecast
@@ -325,6 +335,11 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
             if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z-]+\s+){0,3}", gap) or \
                     re.fullmatch(r"\s*(?:has|have|had|also|reportedly|last\s+year|in\s+\d{4})?\s*", gap):
                 owner = code
+    if owner is None and re.search(r"\b(?:its|their)\s+(?:[a-z-]+\s+){0,2}$", head, re.I):
+        # "Turkey plans to raise its exports": the pronoun stands for the subject
+        subject = [c for c in in_clause if c[1] <= topic.start()]
+        if subject:
+            owner = subject[0][2]
     if owner:
         roles["owner"] = owner
     # "imports of Russian oil", "exports of Chinese goods": the country of origin
@@ -334,7 +349,6 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
         for s, e, code in in_clause:
             if s == topic.end() + m.end():
                 roles.setdefault("of", code)
-    del head
     return roles
 
 
@@ -342,6 +356,8 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
                     sentence_countries) -> tuple[str, str] | None:
     in_clause = [c[2] for c in countries if cs <= c[0] < ce]
     distinct = list(dict.fromkeys(in_clause))
+    if len(distinct) == 1 and _WORLD_CUE.search(text[cs:ce]):
+        return distinct[0], WORLD  # "Germany's foreign trade turnover"
     if len(distinct) < 2:
         # the clause may leave out what the sentence says ("trade between X and Y ..., and it grew")
         sent = list(dict.fromkeys(c[2] for c in sentence_countries))
@@ -389,13 +405,12 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
         partner = None
     world = _WORLD_CUE.search(text[cs:ce])
     if reporter and not partner:
-        if world:
-            partner = WORLD
-        elif ctx.pair and reporter in ctx.pair and ctx.bilateral:
+        # the wording names no partner: the country's trade with the world,
+        # unless it says the trade is the pair's own ("mutual", "bilateral")
+        if not world and ctx.pair and reporter in ctx.pair and _PAIR_WORDS.search(text[cs:ce]):
             partner = ctx.pair[0] if ctx.pair[1] == reporter else ctx.pair[1]
         else:
-            others = [c[2] for c in countries if cs <= c[0] < ce and c[2] != reporter]
-            partner = others[0] if others else WORLD
+            partner = WORLD
     elif partner and not reporter:
         if ctx.main and ctx.main != partner:
             reporter = ctx.main
@@ -426,7 +441,8 @@ _WHOLE_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:(?:total|overall|foreign|internat
                           r"merchandise|goods|non-oil|[a-z]+)\s+){0,3}(?P<w>trade|turnover|exports?|imports?|"
                           r"purchases|shipments|supplies|sales)\b", re.I)
 _PART_VERB_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
-                              r"represent\w*|constitut\w*|took|takes|commands?|was|is|alone|absorbed|bought|received)",
+                              r"represent\w*|constitut\w*|took|takes|commands?|was|is|alone|absorbed|bought|received|"
+                              r"supplie[sd]|supply|provide[sd]|delivered|shipped|sold|sent)",
                               re.I)
 
 
@@ -442,6 +458,17 @@ def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocCont
         if m and re.search(r"\b(?:of|in)\s+(?:the\s+)?$", before):
             whole, whole_word = code, m.group("w")
             break
+    its = re.match(r"^\s*of\s+(?:its|their)\s+(?:[a-z]+\s+){0,2}?(?P<w>trade|turnover|exports?|imports?|purchases|"
+                   r"shipments|supplies|sales)\b", text[a.end:a.end + 60], re.I)
+    if its and not whole:
+        # "Brazil sent 29% of its exports to the EU": the subject owns the whole
+        subject = [c for c in clause if c[0] < a.start]
+        target = [c for c in clause if c[0] > a.start + its.end() - 1 and
+                  re.search(r"\b(?:to|from|with)\s+(?:the\s+)?$", text[max(cs, c[0] - 10):c[0]], re.I)]
+        if subject and target and subject[0][2] != target[0][2]:
+            w = its.group("w")
+            flow = "export" if _EXPORT_WORDS.match(w) else "import" if _IMPORT_WORDS.match(w) else "total"
+            return subject[0][2], target[0][2], flow
     part = None
     for s, e, code in clause:
         if code == whole:
@@ -487,9 +514,10 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     if not amounts:
         return [], []
     countries = find_countries(text)
-    fiscal_country = ctx.main if ctx.main in ("IND", "JPN", "USA", "AUS", "GBR", "PAK", "NZL", "EGY") else None
-    if fiscal_country is None and ctx.pair:
-        fiscal_country = next((c for c in ctx.pair if c in ("IND", "JPN", "AUS")), None)
+    # whose fiscal calendar: India's when India is named (its "FY23" is the common case), else the first
+    # named country that has one, else the story's
+    named = [c for _, _, c in countries] + [ctx.main] + list(ctx.pair or ())
+    fiscal_country = "IND" if "IND" in named else next((c for c in named if c in FISCAL_START), None)
     periods = find_periods(text, ctx.published, fiscal_country)
     topics = list(_TOPIC.finditer(text))
     clauses = _clauses(text)
@@ -517,7 +545,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
                 continue
             if topic is None:
                 # a "mark" in a story's trade paragraph ("we exceeded the 100 billion mark")
-                if not (a.bare or _MARK_AFTER.match(tail)) or not prev_trade:
+                if not (a.bare or _MARK_AFTER.match(tail) or _TARGET_MARK_AFTER.match(tail)) or not prev_trade:
                     continue
                 flow_word = None
             else:
@@ -554,6 +582,10 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             period = f"{period[:4]}-01/{period}" if period[5:] != "01" else period
         mention.period = period
         mention.period_from_context = from_context
+        if i and text[a.start - 1:a.start] == "(" and out and amounts[i - 1].kind == a.kind and \
+                re.fullmatch(r"\s*\(", text[amounts[i - 1].end:a.start]):
+            # "about Rs 18,100 crore ($2.2 billion)": the restatement says what the figure says
+            mention.qualifier = out[-1].qualifier if out[-1].start <= amounts[i - 1].start else mention.qualifier
         out.append(mention)
     return out, periods
 
@@ -596,6 +628,8 @@ def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: st
     measure = "value" if a.kind == "money" else "volume"
     if a.value <= 0:
         return None
+    if measure == "value" and not a.scaled and a.value < 1e6:
+        return None  # "$95", "trading at $70": prices and small sums, not trade flows
     flow = "total"
     if flow_word and _EXPORT_WORDS.match(flow_word):
         flow = "export"
@@ -652,6 +686,9 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
             return None
         if not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
             return None
+    in_after = _IN_TRADE_AFTER.match(text, a.end)
+    if in_after:  # "an increase of 32% in Australian exports to Egypt"
+        topic = next((t for t in trade_topics if t.start() == in_after.start("w")), topic)
     tword = topic.group("trade") if topic is not None and topic.group("trade") else \
         (trade_topics[0].group("trade") if trade_topics else None)
     flow = "total"
@@ -732,13 +769,15 @@ def document_context(sentences: list[str], title: str | None, published: date | 
                     together[(distinct[x], distinct[y])] += w
     ranked = sorted(counts, key=lambda c: (-counts[c], first_seen[c]))
     main = ranked[0] if ranked else None
-    pair, bilateral = None, bool(together)
+    pair, bilateral = None, False
     if not together and len(ranked) >= 2:
         pair = (ranked[0], ranked[1])  # never named together: a guess, not bilateral
     if together:
         def rank(p):
             return (main not in p, -together[p], -(counts[p[0]] + counts[p[1]]))
         best = min(together, key=rank)
+        # a bilateral story names one pair together more than any other
+        bilateral = together[best] >= 2 and together[best] >= 0.6 * sum(together.values())
         # the main country first, then the other
         pair = best if best[0] == main or main not in best else (best[1], best[0])
     currencies: Counter = Counter()

@@ -164,7 +164,11 @@ def _pattern() -> re.Pattern:
     alt = "|".join(re.escape(n) for n in names)
     # Hyphen compounds ("Sino-Russian", "Russia-China", "Indo-US") are split
     # by the alternation itself: each side is matched on its own.
-    return re.compile(r"(?<![\w.$])(?:" + alt + r")(?:'s|s'|')?(?![\w$])")
+    # a country word naming a currency ("US dollars", "Australian dollars") is not a country
+    currency = (r"(?!\s+(?:dollars?|yuan|rupees?|pesos?|riyals?|rubles?|roubles?|francs?|liras?|won|yen|pounds?|"
+                r"reais|real|tenge|dirhams?|rand|ringgit|baht|dong|rupiah|hryvnias?|zlotys?|kronor|krona|krone|"
+                r"naira|taka|soms?|manats?)\b)")
+    return re.compile(r"(?<![\w.$])(?:" + alt + r")(?:'s|s'|')?(?![\w$])" + currency)
 
 
 def find_countries(text: str) -> list[tuple[int, int, str]]:

@@ -64,8 +64,9 @@ _P = re.compile(
     "|".join([
         # fiscal years: FY23, FY2023, FY 2022-23, fiscal 2022-23, fiscal year 2023, 2022-23 fiscal
         rf"(?P<fy>\b(?:FY\s?'?(?P<fy_a>\d{{2}}|\d{{4}})(?:\s?-\s?(?P<fy_b>\d{{2,4}}))?|"
-        rf"fiscal(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
+        rf"(?:fiscal|financial)(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
         rf"(?P<fy_e>{_YEAR})\s?-\s?(?P<fy_f>\d{{2}})\s+fiscal(?:\s+year)?)\b)",
+        rf"(?P<fyend>\bfiscal\s+year\s+(?:ended|ending|to)\s+(?P<fye_m>{_MONTH})\s+(?P<fye_y>{_YEAR}))",
         r"(?P<fytd>\b(?:so\s+far\s+(?:this|in\s+the\s+current|in\s+the)\s+fiscal(?:\s+year)?|"
         r"(?:this|the\s+current)\s+fiscal(?:\s+year)?\s+so\s+far|fiscal[\s-]year[\s-]to[\s-]date|FYTD)\b)",
         r"(?P<fyrel>\b(?:this|current|the\s+current|last|previous|next)\s+fiscal(?:\s+year)?\b)",
@@ -92,13 +93,14 @@ _P = re.compile(
         r"the\s+previous\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+year\s+before|the\s+same\s+period\s+(?:of\s+)?last\s+year|"
         r"next\s+year|last\s+month|this\s+month|the\s+previous\s+month|a\s+month\s+(?:earlier|ago))\b)",
         # year spans "2021-2022", "from 2015 to 2020": a range, not one period
+        rf"(?P<yfy>\b(?P<yfy_a>{_YEAR})-(?P<yfy_b>\d{{2}})\b)",
         rf"(?P<yrange>\b{_YEAR}\s?(?:-|to|–)\s?{_YEAR}\b)",
         rf"(?P<year>\b(?P<yy>{_YEAR})\b)",
     ]),
     re.I,
 )
 _BASE_BEFORE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|from|than|over|against|versus|vs\.?|relative\s+to|on|in\s+comparison\s+with)"
+    r"\b(?:compared\s+(?:to|with)|from|than|against|versus|vs\.?|relative\s+to|on|in\s+comparison\s+with)"
     r"\s+(?:the\s+same\s+(?:period|month|quarter)\s+(?:of|in)\s+)?(?:the\s+)?$",
     re.I,
 )
@@ -129,8 +131,8 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         g = m.groupdict()
         s, e = m.start(), m.end()
         kind = m.lastgroup
-        for name in ("fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
-                     "yrange", "year"):
+        for name in ("fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
+                     "yfy", "yrange", "year"):
             if g.get(name):
                 kind = name
                 break
@@ -164,6 +166,10 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
                 value, vkind = str(end_y), "year"
             else:
                 value, vkind = _span(start_y, start_m, start_m - 1, start_y + 1), "span"
+        elif kind == "fyend":
+            end_m, end_y = _month(g["fye_m"]), int(g["fye_y"])
+            start_m, start_y = (1, end_y) if end_m == 12 else (end_m + 1, end_y - 1)
+            value, vkind = _span(start_y, start_m, end_m, end_y), "span"
         elif kind == "fyrel":
             relative = True
             value = None  # a fiscal year named relatively: resolved below when possible
@@ -245,11 +251,18 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
                     value, vkind = str(published.year - 1), "year"
                 else:
                     value, vkind = str(published.year), "year"
+        elif kind == "yfy":
+            a_y, b_y = int(g["yfy_a"]), int(g["yfy_b"])
+            start_m = FISCAL_START.get(fiscal_country or "", 0)
+            if (a_y + 1) % 100 == b_y and start_m > 1:  # "2020-21": a fiscal year where one applies
+                value, vkind = _span(a_y, start_m, start_m - 1, a_y + 1), "span"
         elif kind == "yrange":
             value, vkind = None, "none"
         elif kind == "year":
             value, vkind = g["yy"], "year"
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
+        if not base and relative and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
+            base = True  # "up 5% over last year"; "over 2020" is the year itself
         if base and kind == "mspan" and re.search(r"\bfrom\s+$", text[max(0, s - 6):s], re.I):
             base = False  # "from January to September" is the span itself
         out.append(Period(s, e, value, vkind, base=base, relative=relative))
