@@ -88,9 +88,12 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
 
 def _best(fact: Fact) -> Mention:
     """The mention that fixes a fact's attributes: the most specific period,
-    stated in its own sentence rather than taken from context; then the first."""
+    stated in its own sentence rather than taken from context, with a
+    qualifier; then the first."""
+    # a qualifier written anywhere beats a bare figure (headlines drop "more than")
     ranked = sorted(enumerate(fact.mentions),
-                    key=lambda im: (-specificity(im[1][0].period), im[1][0].period_from_context, im[0]))
+                    key=lambda im: (-specificity(im[1][0].period), im[1][0].period_from_context,
+                                    im[1][0].qualifier == "exact", im[0]))
     return ranked[0][1][0]
 
 

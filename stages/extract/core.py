@@ -332,7 +332,7 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
     for s, e, code in in_clause:
         if e <= topic.start() and topic.start() - e <= 40:
             gap = text[e:topic.start()]
-            if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z-]+\s+){0,3}", gap) or \
+            if re.fullmatch(r"(?:'s|s'|')?\s*(?:[a-z-]+\s+){0,5}", gap) or \
                     re.fullmatch(r"\s*(?:has|have|had|also|reportedly|last\s+year|in\s+\d{4})?\s*", gap):
                 owner = code
     if owner is None and re.search(r"\b(?:its|their)\s+(?:[a-z-]+\s+){0,2}$", head, re.I):
