@@ -78,9 +78,20 @@ class Sentence:
     para: int = 0  # index of the text block (paragraph) it stands in
 
 
+def _translator(table: dict[int, str]):
+    """A fast str.translate for a sparse table: only the characters present
+    are looked up (each maps to one character, so lengths are kept)."""
+    chars = re.compile("[" + re.escape("".join(chr(c) for c in table)) + "]")
+    return lambda text: chars.sub(lambda m: table[ord(m.group())], text)
+
+
+_normalise_inline = _translator(_INLINE_MAP)
+_normalise_all = _translator(_CHAR_MAP)
+
+
 def normalise(raw: str) -> str:
     """Length-preserving character normalisation of a raw text."""
-    return raw.translate(_CHAR_MAP)
+    return _normalise_all(raw)
 
 
 def _lines(raw: str):
@@ -136,7 +147,7 @@ def _paragraphs(raw: str, counts: Counter):
 def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
     """Sentences of a raw text as raw offsets, furniture left out."""
     counts = Counter() if counts is None else counts
-    raw = raw.translate(_INLINE_MAP)
+    raw = _normalise_inline(raw)
     sentences: list[Sentence] = []
     for para, (p_start, p_end, aside) in enumerate(_paragraphs(raw, counts)):
         block = raw[p_start:p_end]

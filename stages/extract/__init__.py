@@ -18,7 +18,10 @@ import pandas as pd
 
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
-from .core import FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence
+from .amounts import find_amounts
+from .core import (FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence,
+                   fiscal_country_for)
+from .countries import find_countries
 from .periods import find_periods, specificity
 
 EXTRACTOR_VERSION = "1"
@@ -51,37 +54,58 @@ def _fact_key(m: Mention) -> tuple:
     return (m.measure, group, m.flow, round(m.value, 6), m.unit, m.commodity)
 
 
-def _paragraph_periods(sentences: list[SentenceIn], published: date | None) -> dict[int, str | None]:
+@dataclass
+class _Scan:
+    """What is found once per sentence and used by several rules."""
+
+    sentence: SentenceIn
+    trade: bool
+    countries: list
+    amounts: list
+    periods: list | None = None
+
+
+def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
     """The one data period a paragraph plainly reports, if any: periods are
     read from the sentences about trade (event dates are never periods)."""
     by_para: dict[int, set] = {}
-    for s in sentences:
-        vals = by_para.setdefault(s.para, set())
-        if not HAS_DIGIT(s.text) or not TRADE_WORD.search(s.text):
+    for sc in scans:
+        vals = by_para.setdefault(sc.sentence.para, set())
+        if sc.periods is None or not sc.trade:
             continue
-        if TARGET_CUE.search(s.text) or FORECAST_CUE.search(s.text):
+        if TARGET_CUE.search(sc.sentence.text) or FORECAST_CUE.search(sc.sentence.text):
             continue  # the years of goals and outlooks are not the data period
-        vals.update(p.value for p in find_periods(s.text, published) if not p.base and p.value)
+        vals.update(p.value for p in sc.periods if not p.base and p.value)
     return {para: next(iter(vals)) if len(vals) == 1 else None for para, vals in by_para.items()}
 
 
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
                      title: str | None = None) -> list[Fact]:
     """Facts of one document, each with its mentions (sentence offsets are raw offsets)."""
-    ctx = document_context([s.text for s in sentences if not s.aside], title, published)
-    para_period = _paragraph_periods(sentences, published)
-    facts: dict[tuple, Fact] = {}
-    recent_trade: list[bool] = []
-    # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
-    story_trade = sum(1 for s in sentences if TRADE_WORD.search(s.text)) >= 2
+    scans = []
     for s in sentences:
-        has_trade = bool(TRADE_WORD.search(s.text))
-        prev_trade = has_trade or any(recent_trade[-2:]) or story_trade
-        mentions, _ = extract_sentence(s.text, ctx, para_period.get(s.para), prev_trade)
-        recent_trade.append(has_trade)
+        digits = bool(HAS_DIGIT(s.text))
+        scans.append(_Scan(s, bool(TRADE_WORD.search(s.text)), find_countries(s.text),
+                           find_amounts(s.text) if digits else []))
+    body = [sc for sc in scans if not sc.sentence.aside]
+    ctx = document_context([sc.sentence.text for sc in body], title, published,
+                           [sc.countries for sc in body], [sc.amounts for sc in body])
+    for sc in scans:
+        if HAS_DIGIT(sc.sentence.text):
+            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx))
+    para_period = _paragraph_periods(scans)
+    facts: dict[tuple, Fact] = {}
+    # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
+    story_trade = sum(1 for sc in scans if sc.trade) >= 2
+    for i, sc in enumerate(scans):
+        if sc.periods is None:
+            continue  # no digit, no amount
+        prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
+        mentions, _ = extract_sentence(sc.sentence.text, ctx, para_period.get(sc.sentence.para), prev_trade,
+                                       sc.countries, sc.amounts, sc.periods)
         for m in mentions:
             key = _fact_key(m)
-            facts.setdefault(key, Fact(key)).mentions.append((m, s))
+            facts.setdefault(key, Fact(key)).mentions.append((m, sc.sentence))
     # facts stated only in "READ MORE" asides point at other stories: dropped
     return [f for f in facts.values() if any(not s.aside for _, s in f.mentions)]
 

@@ -501,24 +501,36 @@ def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocCont
 
 # ---------------------------------------------------------------- sentence
 
+def fiscal_country_for(countries, ctx: DocContext) -> str | None:
+    """Whose fiscal calendar a sentence's "FY23" follows: India's when India is
+    named (the common case), else the first named country that has one."""
+    named = [c for _, _, c in countries] + [ctx.main] + list(ctx.pair or ())
+    return "IND" if "IND" in named else next((c for c in named if c in FISCAL_START), None)
+
+
+_MARK_WORD = re.compile(r"\b(?:mark|threshold|milestone|barrier|level)\b", re.I)
+
+
 def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
-                     prev_trade: bool = False) -> tuple[list[Mention], list[Period]]:
+                     prev_trade: bool = False, countries=None, amounts=None,
+                     periods=None) -> tuple[list[Mention], list[Period]]:
     """Trade-metric mentions in one cleaned sentence (offsets into `text`).
 
-    Also returns the sentence's period expressions, so the caller can carry a
-    data period across a paragraph.
+    `countries`, `amounts` (found without a default currency) and `periods`
+    may be passed when the caller has them already. Also returns the
+    sentence's period expressions.
     """
     if not HAS_DIGIT(text):
         return [], []
-    amounts = find_amounts(text, default_currency=ctx.currency)
+    if amounts is None or (ctx.currency and _MARK_WORD.search(text)):
+        # bare "100 billion mark" amounts take the story's currency
+        amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
         return [], []
-    countries = find_countries(text)
-    # whose fiscal calendar: India's when India is named (its "FY23" is the common case), else the first
-    # named country that has one, else the story's
-    named = [c for _, _, c in countries] + [ctx.main] + list(ctx.pair or ())
-    fiscal_country = "IND" if "IND" in named else next((c for c in named if c in FISCAL_START), None)
-    periods = find_periods(text, ctx.published, fiscal_country)
+    if countries is None:
+        countries = find_countries(text)
+    if periods is None:
+        periods = find_periods(text, ctx.published, fiscal_country_for(countries, ctx))
     topics = list(_TOPIC.finditer(text))
     clauses = _clauses(text)
     out: list[Mention] = []
@@ -742,7 +754,8 @@ def _share_mention(text, a: Amount, cs, ce, countries, ctx, trade_topics) -> Men
 
 # ---------------------------------------------------------------- document
 
-def document_context(sentences: list[str], title: str | None, published: date | None) -> DocContext:
+def document_context(sentences: list[str], title: str | None, published: date | None,
+                     sentence_countries: list | None = None, sentence_amounts: list | None = None) -> DocContext:
     """The countries a story is about, and its usual currency.
 
     `main` is the most mentioned country (the title counts three times);
@@ -754,8 +767,10 @@ def document_context(sentences: list[str], title: str | None, published: date | 
     first_seen: dict[str, int] = {}
     together: Counter = Counter()
     idx = 0
-    for weight, text, is_title in [(3, title or "", True)] + [(1, s, False) for s in sentences]:
-        found = find_countries(text)
+    found_in = [find_countries(title or "")] + (sentence_countries if sentence_countries is not None
+                                                 else [find_countries(s) for s in sentences])
+    for (weight, text, is_title), found in zip([(3, title or "", True)] + [(1, s, False) for s in sentences],
+                                               found_in):
         for _, _, code in found:
             counts[code] += weight
             first_seen.setdefault(code, idx)
@@ -781,11 +796,12 @@ def document_context(sentences: list[str], title: str | None, published: date | 
         # the main country first, then the other
         pair = best if best[0] == main or main not in best else (best[1], best[0])
     currencies: Counter = Counter()
-    for text in sentences:
-        if HAS_DIGIT(text):
-            for a in find_amounts(text):
-                if a.kind == "money":
-                    currencies[a.unit] += 1
+    if sentence_amounts is None:
+        sentence_amounts = [find_amounts(t) if HAS_DIGIT(t) else [] for t in sentences]
+    for found in sentence_amounts:
+        for a in found:
+            if a.kind == "money":
+                currencies[a.unit] += 1
     currency = currencies.most_common(1)[0][0] if currencies else "USD"
     return DocContext(published, pair, main, currency, bilateral)
 

@@ -171,11 +171,27 @@ def _pattern() -> re.Pattern:
     return re.compile(r"(?<![\w.$])(?:" + alt + r")(?:'s|s'|')?(?![\w$])" + currency)
 
 
+# Every surface form starts with a capital letter: the long alternation is only
+# tried where a capitalised word starts, which is the same as scanning with it.
+_CAPITAL = re.compile(r"(?<![\w.$])[A-ZÀ-Þ]")
+
+
+def _matches(text: str):
+    pattern, end = _pattern(), 0
+    for c in _CAPITAL.finditer(text):
+        if c.start() < end:
+            continue
+        m = pattern.match(text, c.start())
+        if m:
+            end = m.end()
+            yield m
+
+
 def find_countries(text: str) -> list[tuple[int, int, str]]:
     """(start, end, code) of each country mention in `text`, in order."""
     forms = surface_forms()
     out = []
-    for m in _pattern().finditer(text):
+    for m in _matches(text):
         word = m.group(0)
         for suffix in ("'s", "s'", "'"):
             if word.endswith(suffix) and word[: -len(suffix)] in forms:
