@@ -17,12 +17,13 @@ NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{2,3}){1,6}(?:\.\d{1,6})?|\d{1,12}(?:\.\d{1,6
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,
     "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tln": 1e12, "trn": 1e12, "trln": 1e12,
-    "tn": 1e12, "crore": 1e7, "crores": 1e7, "cr": 1e7, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
+    "tn": 1e12, "tril.": 1e12, "tril": 1e12, "bil.": 1e9, "bil": 1e9, "mil.": 1e6, "crore": 1e7, "crores": 1e7, "cr": 1e7, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
     "lakh crore": 1e12, "lakh crores": 1e12, "thousand crore": 1e10, "thousand crores": 1e10,
 }
 # words first (longest first), then the one-letter abbreviations glued to the number
 _SCALE_WORDS = r"lakh\s+crores?|thousand\s+crores?|trillion|billion|million|thousand|crores?|lakhs?|lac|trln|tln|trn|bln|mln|bn|mn|tn|cr|mil"
-SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b|(?P<scale1>[mbk])(?![a-zA-Z0-9]))"
+# Kyodo-style abbreviations with a full stop ("20 tril. yen") end without a word boundary
+SCALE = rf"(?:\s?(?P<scale>(?:tril|bil|mil)\.|{_SCALE_WORDS})(?:\b|(?<=\.))|(?P<scale1>[mbk])(?![a-zA-Z0-9]))"
 
 # Prefix symbols and codes -> ISO 4217.
 PREFIX_CURRENCY = {

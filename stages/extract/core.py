@@ -27,8 +27,13 @@ HAS_DIGIT = re.compile(r"\d").search
 _TRADE_TOPIC = (
     r"trade|trades|traded|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
     r"shipments?|ship|ships|shipping|shipped|deliveries|deliver|delivers|delivered|supplies|supply|supplied|"
-    r"purchases|purchased|buy|buys|bought|sales|sell|sells|sold|two-way|bilateral"
+    r"purchases|purchased|buy|buys|bought|sales|sell|sells|sold|two-way|bilateral|"
+    r"trading\s+(?:relationship|partnership|ties|volume)|receive|receives|received|receiving"
 )
+# Trade words that also name a firm's business ("Toyota sold 2.25 million
+# vehicles"): they count only with a country as buyer, seller or destination.
+_WEAK_TRADE = re.compile(r"^(?:sales|sell|sells|sold|buy|buys|bought|purchases|purchased|receive|receives|"
+                         r"received|receiving)$", re.I)
 _NEG_TOPIC = (
     r"e-commerce|surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
     r"lending|credits?|credit\s+line|contracts?|deals?|agreements?|projects?|GDP|gross\s+domestic|economy|"
@@ -39,13 +44,17 @@ _NEG_TOPIC = (
     r"vaccin\w*|troops|soldiers|market\s+share|market\s+cap\w*|remittances|tourists?|tourism|"
     r"worth\s+of\s+(?:deals|contracts|agreements)|plan\s+by|target\s+by|stock|shares\s+(?:rose|fell)|"
     r"trading\s+at|traded\s+at|trades\s+at|per\s+barrel|a\s+barrel|per\s+tonne|a\s+tonne|"
+    r"(?:peso|yuan|renminbi|ruble|rouble|rupee|lira|real|rand|won|yen|euro|dollar|pound|sterling|ringgit|rupiah)s?"
+    r"(?=\s+(?:has\s+|had\s+)?(?:gained|rose|fell|weakened|strengthened|appreciated|depreciated|slid|climbed|"
+    r"dropped|lost|firmed|eased|jumped|surged|plunged|slumped))|appreciat\w*|depreciat\w*|exchange\s+rates?|"
     r"currenc(?:y|ies)|settle\w*|payments?|transactions?|deposits?|valued|sovereign|yield"
 )
 _TOPIC = re.compile(rf"\b(?:(?P<trade>{_TRADE_TOPIC})|(?P<neg>{_NEG_TOPIC}))\b", re.I)
 
 _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
                            r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
-_IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|buy|buys|bought)$", re.I)
+_IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|buy|buys|bought|"
+                           r"receive|receives|received|receiving)$", re.I)
 
 _GROWTH_UP = (r"r[io]se|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
               r"expand\w*|expansion|higher|soar\w*|boost\w*|advanc\w*|add(?:ed|ing)|spik\w*|rebound\w*|"
@@ -91,7 +100,7 @@ _TARGET = re.compile(
     r"\b(?:targets?|targeted|targeting|goals?|aims?|aimed|aiming|objectives?|ambitions?|ambitious|"
     r"plans?\s+to|planned\s+to|planning\s+to|set\s+(?:the|a)\s+task|task|seeks?\s+to|seeking\s+to|"
     r"intends?\s+to|intention|pledged?|vow(?:ed|s)?|commit(?:ted|s)?\s+to|wants?\s+to|hopes?\s+to|"
-    r"eyes?\s+to|eyeing|strive|striving|determined\s+to|agreed\s+to|roadmap|road\s+map|"
+    r"eyes?|eyeing|strive|striving|determined\s+to|agreed\s+to|roadmap|road\s+map|"
     r"(?<!expected\s)(?<!likely\s)(?<!projected\s)(?<!forecast\s)(?<!set\s)(?<!poised\s)(?<!going\s)"
     r"(?<!expects\s)(?<!estimated\s)(?<!is\s)(?<!are\s)"
     r"to\s+(?:bring|raise|boost|double|triple|take|push|lift)\b)",
@@ -136,8 +145,12 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:\S+\s+){0,2}$", re.I)
 _CHANGE_BEFORE = re.compile(r"\b(?:r[io]se|grew|grown|increas\w*|jump\w*|climb\w*|surg\w*|f[ae]ll|fallen|declin\w*|"
                             r"drop\w*|decreas\w*|slump\w*|went|go(?:es)?|up|down)\b[^,;]{0,40}$", re.I)
 _PAIR_WORDS = re.compile(r"\b(?:bilateral|mutual|two-way|each\s+other|both\s+(?:sides|countries))\b", re.I)
+_LEVY = re.compile(r"\b(?:tariffs?|duty|duties|levy|levies|tax|taxes|VAT)\b", re.I)
+_CHANGE_START = re.compile(rf"^\s*(?:\w+ly\s+|have\s+|has\s+|had\s+)?(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
+_PRONOUN_LEVEL = re.compile(r"\b(?:it|this|that|the\s+(?:figure|total|volume|value))\s+(?:\w+\s+){0,2}$", re.I)
 _IN_TRADE_AFTER = re.compile(rf"\s+in\s+(?:[\w'-]+\s+){{0,4}}?(?P<w>{_TRADE_TOPIC})\b", re.I)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
+_FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|against)\s+"
+                          r"(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
 _PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+than\s+(?:planned|expected|scheduled|"
                          r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
 _LEVEL_AFTER = re.compile(r"^[\s-]*(?:[a-z]+[\s-]+)?(?:level|range|bracket|region)\b", re.I)
@@ -349,6 +362,13 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
         for s, e, code in in_clause:
             if s == topic.end() + m.end():
                 roles.setdefault("of", code)
+    if "of" not in roles:
+        # "imported 270 million barrels of Saudi crude oil": a country's goods
+        for s, e, code in in_clause:
+            if s > topic.end() and _COMMODITY.match(text, e + 1 if text[e:e + 1] == " " else e) and \
+                    not re.search(r"\b(?:to|into|for|from)\s+(?:the\s+)?$", text[max(cs, s - 10):s], re.I):
+                roles.setdefault("of", code)
+                break
     return roles
 
 
@@ -373,9 +393,11 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
     if len(distinct) >= 2:
         if topic is not None and len(distinct) > 2:
             # prefer the countries nearest the trade word
-            near = sorted({c[2]: abs(c[0] - topic.start()) for c in countries if cs <= c[0] < ce}.items(),
-                          key=lambda kv: kv[1])
-            distinct = [near[0][0], near[1][0]]
+            dist: dict[str, int] = {}
+            for c in countries:
+                if c[2] in distinct:
+                    dist[c[2]] = min(dist.get(c[2], 1 << 30), abs(c[0] - topic.start()))
+            distinct = sorted(distinct, key=lambda code: dist.get(code, 1 << 30))
         return distinct[0], distinct[1]
     world = _WORLD_CUE.search(text[cs:ce])
     if len(distinct) == 1:
@@ -551,13 +573,16 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         if a.kind == "percent":
             if a.points:
                 continue
-            mention = _percent_mention(text, a, cs, ce, topic, trade_topics, countries, ctx, amounts, i)
+            mention = _percent_mention(text, a, cs, ce, topic, trade_topics, countries, ctx, amounts, i, topics)
         else:
             if topic is not None and topic.group("neg"):
                 continue
             if topic is None:
                 # a "mark" in a story's trade paragraph ("we exceeded the 100 billion mark")
-                if not (a.bare or _MARK_AFTER.match(tail) or _TARGET_MARK_AFTER.match(tail)) or not prev_trade:
+                marked = a.bare or _MARK_AFTER.match(tail) or _TARGET_MARK_AFTER.match(tail)
+                # "In rubles, it amounted to 4.3 trillion rubles": a level of the trade just named
+                pronoun = a.kind == "money" and _PRONOUN_LEVEL.search(text[cs:a.start])
+                if not (marked or pronoun) or not prev_trade:
                     continue
                 flow_word = None
             else:
@@ -660,6 +685,8 @@ def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: st
         reporter, partner = sorted(pair)
     else:
         roles = _roles(text, cs, ce, topic, countries)
+        if _WEAK_TRADE.match(topic.group(0)) and not roles:
+            return None
         directed = _directed(flow, roles, ctx, text, cs, ce, countries)
         if directed is None:
             return None
@@ -674,11 +701,14 @@ def _nearest_commodity(text: str, cs: int, ce: int) -> str | None:
     return _COMMODITY_WORDS[m.group(1).lower()] if m else None
 
 
-def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i) -> Mention | None:
+def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i,
+                     topics=()) -> Mention | None:
     clause = text[cs:ce]
     share_cue = _SHARE.search(text[cs:min(ce, a.end + 40)])
     if share_cue and _SETTLEMENT.search(clause):
         return None
+    if _LEVY.search(clause):
+        return None  # tariffs, duties and taxes are percents too, never trade changes
     is_change, sign = _growth_sign(text, a, cs, ce)
     # a bare "(+14.2)" right after a figure is that figure's change
     if text[a.start] == "(" and i and amounts[i - 1].kind in ("money", "volume") and \
@@ -693,10 +723,16 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
     if topic is not None and topic.group("neg"):
         return None
     if not trade_topics:
+        prior = [t for t in topics if t.end() <= cs and t.group("trade")]
+        if prior and _CHANGE_START.match(clause):
+            # "Chip exports to China, which ..., plunged 42.3%": the subject is in the first clause
+            trade_topics = [prior[0]]
+            topic = prior[0]
+            cs = 0
         # "it will increase by 25%" continuing a sentence about trade
-        if not re.search(r"\b(?:it|they|this|that)\b", text[cs:a.start], re.I):
+        elif not re.search(r"\b(?:it|they|this|that)\b", text[cs:a.start], re.I):
             return None
-        if not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
+        elif not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
             return None
     in_after = _IN_TRADE_AFTER.match(text, a.end)
     if in_after:  # "an increase of 32% in Australian exports to Egypt"
@@ -717,6 +753,8 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
         reporter, partner = sorted(pair)
     else:
         roles = _roles(text, cs, ce, governing, countries)
+        if _WEAK_TRADE.match(governing.group(0)) and not roles:
+            return None
         directed = _directed(flow, roles, ctx, text, cs, ce, countries)
         if directed is None:
             return None
