@@ -25,7 +25,7 @@ HAS_DIGIT = re.compile(r"\d").search
 
 # Topic words: what a nearby amount is an amount *of*.
 _TRADE_TOPIC = (
-    r"trade|trades|traded|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
+    r"(?:exports|imports)\s+and\s+(?:imports|exports)|trade|trades|traded|turnover|commerce|exchanges?|exports?|exported|exporting|imports?|imported|importing|"
     r"shipments?|ship|ships|shipping|shipped|deliveries|deliver|delivers|delivered|supplies|supply|supplied|"
     r"purchases|purchased|buy|buys|bought|sales|sell|sells|sold|two-way|bilateral|"
     r"trading\s+(?:relationship|partnership|ties|volume)|receive|receives|received|receiving"
@@ -56,7 +56,7 @@ _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|shi
 _IMPORT_WORDS = re.compile(r"^(?:imports?|imported|importing|purchases|purchased|buy|buys|bought|"
                            r"receive|receives|received|receiving)$", re.I)
 
-_GROWTH_UP = (r"r[io]se|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
+_GROWTH_UP = (r"r[io]se|risen|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|grew|grow(?:s|n|ing|th)?|increas\w*|jump\w*|surg\w*|climb\w*|gain\w*|"
               r"expand\w*|expansion|higher|soar\w*|boost\w*|advanc\w*|add(?:ed|ing)|spik\w*|rebound\w*|"
               r"accelerat\w*|hike\w*|leap\w*|swell\w*|swollen|y/y|yoy|year[\s-]on[\s-]year|on[\s-]year|"
               r"year[\s-]over[\s-]year")
@@ -134,7 +134,7 @@ _CLAUSE_SPLIT = re.compile(
     # the attribution ("..., Australian industry minister X said") is a clause of its own
     r",\s+(?=(?:according\s+to\b|[^,]{0,80}\b(?:said|says|told|reported|announced|noted|added|stated|showed|show)\b"
     r"[^,]{0,30}$))|"
-    r";|:\s|\s[-]{1,2}\s|,\s+(?=(?:while|whereas|but|although|though|and|which|where|as|with|compared)\b)|"
+    r";|:\s|,\s+(?=(?:while|whereas|but|although|though|and|which|where|as|with|compared)\b)|"
     r"\s(?=(?:while|whereas)\b)|[,.]\"\s",
     re.I,
 )
@@ -145,8 +145,11 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:\S+\s+){0,2}$", re.I)
 _CHANGE_BEFORE = re.compile(r"\b(?:r[io]se|grew|grown|increas\w*|jump\w*|climb\w*|surg\w*|f[ae]ll|fallen|declin\w*|"
                             r"drop\w*|decreas\w*|slump\w*|went|go(?:es)?|up|down)\b[^,;]{0,40}$", re.I)
 _PAIR_WORDS = re.compile(r"\b(?:bilateral|mutual|two-way|each\s+other|both\s+(?:sides|countries))\b", re.I)
+_CHANGE_JUST_BEFORE = re.compile(rf"\b(?:{_GROWTH_UP}|{_GROWTH_DOWN})\s+(?:by\s+)?(?:about\s+|nearly\s+|some\s+|"
+                                 rf"almost\s+|around\s+|over\s+|more\s+than\s+)?$", re.I)
 _LEVY = re.compile(r"\b(?:tariffs?|duty|duties|levy|levies|tax|taxes|VAT)\b", re.I)
-_CHANGE_START = re.compile(rf"^\s*(?:\w+ly\s+|have\s+|has\s+|had\s+)?(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
+_CHANGE_START = re.compile(rf"^\s*(?:and\s+|but\s+|then\s+)?(?:\w+ly\s+|have\s+|has\s+|had\s+)?"
+                           rf"(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
 _PRONOUN_LEVEL = re.compile(r"\b(?:it|this|that|the\s+(?:figure|total|volume|value))\s+(?:\w+\s+){0,2}$", re.I)
 _IN_TRADE_AFTER = re.compile(rf"\s+in\s+(?:[\w'-]+\s+){{0,4}}?(?P<w>{_TRADE_TOPIC})\b", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|against)\s+"
@@ -155,7 +158,9 @@ _PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+th
                          r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
 _LEVEL_AFTER = re.compile(r"^[\s-]*(?:[a-z]+[\s-]+)?(?:level|range|bracket|region)\b", re.I)
 _MULTIPLIER = re.compile(r"\b(?:times|fold)\b", re.I)
-_PLAN_BY = re.compile(r"\b(?:plan|target|forecast|schedule|quota|expectations?|estimates?)\w*\s+by\s+\S*$", re.I)
+_PLAN_BY = re.compile(r"\b(?:(?:plan|target|forecast|schedule|quota|expectations?|estimates?|obligations?|"
+                      r"commitments?)\w*|(?:exceed|surpass|beat|outpac|outstrip|overshoot|miss)\w*[^,;]{0,40}?)"
+                      r"\s+by\s+(?:about\s+|some\s+|nearly\s+|over\s+|more\s+than\s+)?\S*$", re.I)
 _PER_CAPITA = re.compile(r"^\s*(?:per\s+(?:capita|person|head|tonne|ton|barrel|unit|kg|kilogram))", re.I)
 _WORLD_CUE = re.compile(
     r"\b(?:total|overall|global|worldwide|foreign\s+trade|external\s+trade|international\s+trade|"
@@ -415,7 +420,7 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
 
 
 def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: int,
-              countries) -> tuple[str, str] | None:
+              countries, inherited: str | None = None) -> tuple[str, str] | None:
     """(reporter, partner) for an export or import."""
     if flow == "export":
         reporter = roles.get("owner") or roles.get("orig") or roles.get("of")
@@ -434,7 +439,9 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
         else:
             partner = WORLD
     elif partner and not reporter:
-        if ctx.main and ctx.main != partner:
+        if inherited and inherited != partner:
+            reporter = inherited  # "US imports from Mexico rose ..., while imports from China slumped"
+        elif ctx.main and ctx.main != partner:
             reporter = ctx.main
         elif ctx.pair and partner in ctx.pair:
             reporter = ctx.pair[0] if ctx.pair[1] == partner else ctx.pair[1]
@@ -557,6 +564,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     clauses = _clauses(text)
     out: list[Mention] = []
     ranged = _ranges(text, amounts)
+    reporters: dict[str, str] = {}  # flow -> reporter named earlier in the sentence
     for i, a in enumerate(amounts):
         cs, ce = _clause_of(clauses, a.start)
         head = text[max(0, a.start - 30):a.start]
@@ -569,11 +577,18 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         if _PER_CAPITA.match(tail) or _PLAN_BY.search(head) or _PLAN_AFTER.match(tail):
             continue
         topic = _topic_for(text, topics, a, cs, ce)
+        if topic is None and a.kind != "percent" and (_FROM_BEFORE.search(head) or _CHANGE_START.match(text[cs:ce])):
+            # "..., compared with USD 84.84 billion in FY23", "..., and fell to A$12 million":
+            # the figure continues the clause before
+            prior = [t for t in topics if t.end() <= cs]
+            if prior and prior[-1].group("trade"):
+                topic, cs = prior[-1], 0
         trade_topics = _trade_topics_in(topics, cs, ce)
         if a.kind == "percent":
             if a.points:
                 continue
-            mention = _percent_mention(text, a, cs, ce, topic, trade_topics, countries, ctx, amounts, i, topics)
+            mention = _percent_mention(text, a, cs, ce, topic, trade_topics, countries, ctx, amounts, i, topics,
+                                       reporters)
         else:
             if topic is not None and topic.group("neg"):
                 continue
@@ -589,9 +604,11 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
                 flow_word = topic.group("trade")
             if a.bare and topic is None and not prev_trade:
                 continue
-            mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx)
+            mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx, reporters)
         if mention is None:
             continue
+        if mention.flow in ("export", "import"):
+            reporters.setdefault(mention.flow, mention.reporter)
         # period: the nearest expression in the clause that is not a comparison base
         period, named = _period_for(a, periods, cs, ce, text, mention.measure)
         from_context = False
@@ -660,7 +677,7 @@ def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
 
 
 def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: str | None, countries,
-                    ctx: DocContext) -> Mention | None:
+                    ctx: DocContext, reporters: dict | None = None) -> Mention | None:
     """A money amount or a volume governed by a trade word."""
     measure = "value" if a.kind == "money" else "volume"
     if a.value <= 0:
@@ -687,7 +704,7 @@ def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: st
         roles = _roles(text, cs, ce, topic, countries)
         if _WEAK_TRADE.match(topic.group(0)) and not roles:
             return None
-        directed = _directed(flow, roles, ctx, text, cs, ce, countries)
+        directed = _directed(flow, roles, ctx, text, cs, ce, countries, (reporters or {}).get(flow))
         if directed is None:
             return None
         reporter, partner = directed
@@ -702,7 +719,7 @@ def _nearest_commodity(text: str, cs: int, ce: int) -> str | None:
 
 
 def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i,
-                     topics=()) -> Mention | None:
+                     topics=(), reporters: dict | None = None) -> Mention | None:
     clause = text[cs:ce]
     share_cue = _SHARE.search(text[cs:min(ce, a.end + 40)])
     if share_cue and _SETTLEMENT.search(clause):
@@ -715,8 +732,9 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
             a.start - amounts[i - 1].end <= 3:
         is_change = True
         sign = -1 if a.sign < 0 else 1
-    if share_cue and not (is_change and re.search(r"\b(?:rose|fell|grew|increased|decreased|up|down)\s+"
-                                                 r"(?:by\s+)?$", text[max(cs, a.start - 20):a.start], re.I)):
+    # a change verb right before the percent makes it a change even near a share
+    # word ("which account for 40% of ..., plunged 42.3%"); "rose to 17.6%" is a level
+    if share_cue and not (is_change and _CHANGE_JUST_BEFORE.search(text[max(cs, a.start - 30):a.start])):
         return _share_mention(text, a, cs, ce, countries, ctx, trade_topics)
     if not is_change:
         return None
@@ -755,7 +773,7 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
         roles = _roles(text, cs, ce, governing, countries)
         if _WEAK_TRADE.match(governing.group(0)) and not roles:
             return None
-        directed = _directed(flow, roles, ctx, text, cs, ce, countries)
+        directed = _directed(flow, roles, ctx, text, cs, ce, countries, (reporters or {}).get(flow))
         if directed is None:
             return None
         reporter, partner = directed
