@@ -396,6 +396,8 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
             else:
                 distinct = [distinct[0], others[0]]
     if len(distinct) >= 2:
+        if len(distinct) > 2 and ctx.pair and ctx.pair[0] in distinct and ctx.pair[1] in distinct:
+            return ctx.pair  # the story's pair, named with a third country
         if topic is not None and len(distinct) > 2:
             # prefer the countries nearest the trade word
             dist: dict[str, int] = {}
@@ -469,6 +471,12 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
 _WHOLE_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:(?:total|overall|foreign|international|external|global|annual|"
                           r"merchandise|goods|non-oil|[a-z]+)\s+){0,3}(?P<w>trade|turnover|exports?|imports?|"
                           r"purchases|shipments|supplies|sales)\b", re.I)
+_WHOLE_CLAUSE = re.compile(
+    r"\s+of\s+(?:everything|all(?:\s+the)?(?:\s+[a-z]+){0,2}|what)\s+(?:that\s+)?(?P<c>[A-Z][\w.]*(?:\s+[A-Z]\w*)?)\s+"
+    r"(?P<v>sold|sells|exported|exports|shipped|ships|bought|buys|imported|imports|purchased|purchases)\b")
+_WHOLE_ANAPHOR = re.compile(
+    r"\s+of\s+(?:its|their|the\s+(?:bloc|country|nation|kingdom|union|republic)'s)\s+(?:[a-z]+\s+){0,3}?"
+    r"(?P<w>trade|turnover|exports?|imports?|purchases|shipments|supplies|sales)\b", re.I)
 _PART_VERB_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
                               r"represent\w*|constitut\w*|took|takes|commands?|was|is|alone|absorbed|bought|received|"
                               r"supplie[sd]|supply|provide[sd]|delivered|shipped|sold|sent)",
@@ -484,9 +492,23 @@ def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocCont
     for s, e, code in clause:
         before = text[max(cs, s - 12):s].lower()
         m = _WHOLE_AFTER.match(text[e:e + 60])
-        if m and re.search(r"\b(?:of|in)\s+(?:the\s+)?$", before):
+        if m and re.search(r"\b(?:of|in)\s+(?:the\s+|all\s+|total\s+|overall\s+)?$", before):
             whole, whole_word = code, m.group("w")
             break
+    if whole is None:
+        # "36% of everything Brazil sold abroad", "70 percent of all the soybeans that Brazil sells abroad"
+        m = _WHOLE_CLAUSE.match(text, a.end)
+        if m:
+            found = [c for c in clause if c[0] == m.start("c")]
+            if found:
+                whole = found[0][2]
+                whole_word = "exports" if _EXPORT_WORDS.match(m.group("v")) else "imports"
+    if whole is None and _WHOLE_ANAPHOR.match(text, a.end) and ctx.pair:
+        # "98 percent of the bloc's rare earth imports", "8.3% of its exports": the story's other country
+        subject = [c[2] for c in clause if c[0] < a.start]
+        if subject and subject[0] in ctx.pair:
+            whole = ctx.pair[0] if ctx.pair[1] == subject[0] else ctx.pair[1]
+            whole_word = _WHOLE_ANAPHOR.match(text, a.end).group("w")
     its = re.match(r"^\s*of\s+(?:its|their)\s+(?:[a-z]+\s+){0,2}?(?P<w>trade|turnover|exports?|imports?|purchases|"
                    r"shipments|supplies|sales)\b", text[a.end:a.end + 60], re.I)
     if its and not whole:
@@ -512,6 +534,9 @@ def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocCont
                           text[a.end:s], re.I):
             part = code  # "20% of India's exports went to the US"
             break
+    if part and not whole and re.search(r"\bshare\s+(?:\w+\s+){0,2}$", text[max(cs, a.start - 40):a.start], re.I) \
+            and re.search(r"\bshare\b", text[cs:a.start], re.I) and ctx.main and ctx.main != part:
+        whole = ctx.main  # "China's share fell to 17.6 percent" in a story about Japan's trade
     if whole and not part and re.search(r"\bshare\b", text[cs:a.start], re.I) and ctx.pair and whole in ctx.pair:
         part = ctx.pair[0] if ctx.pair[1] == whole else ctx.pair[1]
     if part and not whole and ctx.pair and part in ctx.pair and \

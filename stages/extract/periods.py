@@ -66,7 +66,8 @@ _P = re.compile(
         rf"(?P<fy>\b(?:FY\s?'?(?P<fy_a>\d{{2}}|\d{{4}})(?:\s?-\s?(?P<fy_b>\d{{2,4}}))?|"
         rf"(?:fiscal|financial)(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
         rf"(?P<fy_e>{_YEAR})\s?-\s?(?P<fy_f>\d{{2}})\s+fiscal(?:\s+year)?)\b)",
-        rf"(?P<fyend>\bfiscal\s+year\s+(?:ended|ending|to)\s+(?P<fye_m>{_MONTH})\s+(?P<fye_y>{_YEAR}))",
+        rf"(?P<fyend>\b(?:fiscal|financial)\s+year\s+(?:that\s+|which\s+)?(?:ended|ends|ending|to)\s+(?:in\s+|on\s+)?"
+        rf"(?P<fye_m>{_MONTH})(?:\s+\d{{1,2}},?)?\s+(?P<fye_y>{_YEAR}))",
         r"(?P<fytd>\b(?:so\s+far\s+(?:this|in\s+the\s+current|in\s+the)\s+fiscal(?:\s+year)?|"
         r"(?:this|the\s+current)\s+fiscal(?:\s+year)?\s+so\s+far|fiscal[\s-]year[\s-]to[\s-]date|FYTD)\b)",
         r"(?P<fyrel>\b(?:this|current|the\s+current|last|previous|next)\s+fiscal(?:\s+year)?\b)",
