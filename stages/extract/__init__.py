@@ -47,6 +47,7 @@ class SentenceIn:
 class Fact:
     key: tuple
     mentions: list[tuple[Mention, SentenceIn]] = field(default_factory=list)
+    rounded: set = field(default_factory=set)  # ids of mentions that only round the fact's figure
 
 
 def _fact_key(m: Mention) -> tuple:
@@ -106,18 +107,56 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         for m in mentions:
             key = _fact_key(m)
             facts.setdefault(key, Fact(key)).mentions.append((m, sc.sentence))
+    merged = _merge_roundings(list(facts.values()))
     # facts stated only in "READ MORE" asides point at other stories: dropped
-    return [f for f in facts.values() if any(not s.aside for _, s in f.mentions)]
+    return [f for f in merged if any(not s.aside for _, s in f.mentions)]
+
+
+def _digits(value: float) -> int:
+    """Significant digits a figure was written with (240.11e9 -> 5, 240e9 -> 2)."""
+    text = f"{value:.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return len(text)
+
+
+def _merge_roundings(facts: list[Fact]) -> list[Fact]:
+    """A figure and its rounding within 0.5 % ("$240 bln" in a headline,
+    "$240.11 bln" in the body) are one fact (spec rule 9): the more precise
+    figure names it."""
+    order = {id(f): i for i, f in enumerate(facts)}
+    facts = sorted(facts, key=lambda f: -max(_digits(m.value) for m, _ in f.mentions))
+    kept: list[Fact] = []
+    for f in facts:
+        pairs = {tuple(sorted((m.reporter, m.partner))) for m, _ in f.mentions}
+        measure, group, flow, value, unit, commodity = f.key
+        periods = {m.period for m, _ in f.mentions if m.period}
+        home = next((k for k in kept if k.key[0] == measure and k.key[1] == group and k.key[2] == flow
+                     and k.key[4] == unit and k.key[5] == commodity and k.key[3] != value
+                     and abs(k.key[3] - value) <= 0.005 * max(abs(k.key[3]), abs(value))
+                     # figures of two different periods are two facts, however close
+                     and not (periods and {m.period for m, _ in k.mentions if m.period}.isdisjoint(periods)
+                              and any(m.period for m, _ in k.mentions))
+                     # and of two country pairs
+                     and not pairs.isdisjoint({tuple(sorted((m.reporter, m.partner))) for m, _ in k.mentions})),
+                    None)
+        if home is None:
+            kept.append(f)
+        else:
+            # the rounded mentions keep their place as evidence but do not name the fact
+            home.mentions.extend((m, s) for m, s in f.mentions)
+            home.rounded |= {id(m) for m, _ in f.mentions}
+    return sorted(kept, key=lambda f: order[id(f)])
 
 
 def _best(fact: Fact) -> Mention:
     """The mention that fixes a fact's attributes: the most specific period,
     stated in its own sentence rather than taken from context, with a
     qualifier; then the first."""
-    # a qualifier written anywhere beats a bare figure (headlines drop "more than")
+    # a qualifier written anywhere beats a bare figure (headlines drop "more than"),
+    # but a rounding of a more precise figure never names the fact
+    rounded = fact.rounded
     ranked = sorted(enumerate(fact.mentions),
-                    key=lambda im: (-specificity(im[1][0].period), im[1][0].period_from_context,
-                                    im[1][0].qualifier == "exact", im[0]))
+                    key=lambda im: (id(im[1][0]) in rounded, -specificity(im[1][0].period),
+                                    im[1][0].period_from_context, im[1][0].qualifier == "exact", im[0]))
     return ranked[0][1][0]
 
 
