@@ -76,9 +76,11 @@ def published_from_text(raw: str) -> date | None:
     line, byline or dateline: a date inside the body is an event, not the
     publication.
     """
-    lines = [ln for ln in raw[:4000].splitlines() if ln.strip()][:HEAD_LINES]
+    lines = [ln for ln in raw[:8000].splitlines() if ln.strip()]
     for pattern in (_PUBLISHED_LINE, _BYLINE, _DATELINE, _UPDATED_LINE):
-        for line in lines:
+        # a "Published:" line may sit below a page's cookie banner and menus;
+        # bylines and datelines open the story
+        for line in lines[:HEAD_LINES * 4 if pattern is _PUBLISHED_LINE else HEAD_LINES]:
             m = pattern.match(line)
             if not m:
                 continue

@@ -102,7 +102,7 @@ _P = re.compile(
 )
 _BASE_BEFORE = re.compile(
     r"\b(?:compared\s+(?:to|with)|from|than|against|versus|vs\.?|relative\s+to|on|in\s+comparison\s+with)"
-    r"\s+(?:the\s+same\s+(?:period|month|quarter)\s+(?:of|in)\s+)?(?:the\s+)?$",
+    r"\s+(?:the\s+same\s+(?:period|month|months|quarter)\s+(?:of\s+|in\s+)?)?(?:the\s+)?$",
     re.I,
 )
 _MONTH_NAMES_AMBIGUOUS = {"may", "march", "mar"}  # also verbs/nouns: need a year or a preposition
