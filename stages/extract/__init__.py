@@ -98,13 +98,16 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     facts: dict[tuple, Fact] = {}
     # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
     story_trade = sum(1 for sc in scans if sc.trade) >= 2
+    last_period: str | None = None
     for i, sc in enumerate(scans):
         if sc.periods is None:
             continue  # no digit, no amount
         prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
         mentions, _ = extract_sentence(sc.sentence.text, ctx, para_period.get(sc.sentence.para), prev_trade,
-                                       sc.countries, sc.amounts, sc.periods)
+                                       sc.countries, sc.amounts, sc.periods, last_period)
         for m in mentions:
+            if m.period and not m.period_from_context and m.statuses == ["actual"]:
+                last_period = m.period  # what "in the same period" refers back to
             key = _fact_key(m)
             facts.setdefault(key, Fact(key)).mentions.append((m, sc.sentence))
     merged = _merge_roundings(list(facts.values()))

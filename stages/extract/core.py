@@ -567,7 +567,7 @@ _MARK_WORD = re.compile(r"\b(?:mark|threshold|milestone|barrier|level)\b", re.I)
 
 def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
                      prev_trade: bool = False, countries=None, amounts=None,
-                     periods=None) -> tuple[list[Mention], list[Period]]:
+                     periods=None, prev_period: str | None = None) -> tuple[list[Mention], list[Period]]:
     """Trade-metric mentions in one cleaned sentence (offsets into `text`).
 
     `countries`, `amounts` (found without a default currency) and `periods`
@@ -637,6 +637,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         # period: the nearest expression in the clause that is not a comparison base
         period, named = _period_for(a, periods, cs, ce, text, mention.measure)
         from_context = False
+        if named == "anaphor":
+            period, named, from_context = prev_period, True, True
         mention.statuses = _status(text, a, cs, ce, period, ctx)
         if _FROM_BEFORE.search(head):
             # "from $100 billion (in 2021) to ...": the earlier level, an actual
@@ -696,6 +698,8 @@ def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
     def dist(p: Period) -> int:
         return p.start - a.end if p.start >= a.end else (a.start - p.end) + 5
     best = min(cands, key=dist)
+    if best.kind == "anaphor":
+        return None, "anaphor"
     if best.value is None and best.kind == "none":
         return None, True  # a period named but not fixable (fiscal year to date...)
     return best.value, False

@@ -87,6 +87,10 @@ _P = re.compile(
         rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b|\b\d{{1,2}}\s+{_MONTH}(?:,?\s+{_YEAR})?\b)",
         # month (+ year): November 2021, in November
         rf"(?P<month>\b(?P<mm>{_MONTH})(?:\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>this|last)\s+year)?\b)",
+        # a period named by reference to one stated before ("in the same period", "that year")
+        r"(?P<anaphor>\b(?:the\s+same\s+(?:period|months?|quarter|year)|that\s+(?:period|year|month|quarter)|"
+        r"the\s+(?:period|fiscal\s+year|fiscal(?!\s+year)))\b"
+        r"(?!\s+(?:of|a|last|in|that|which|ended|ending|ends|to|from|between|\d{2,4})\b))",
         # year to date
         r"(?P<ytd>\b(?:year[\s-]to[\s-]date|so\s+far\s+this\s+year|since\s+the\s+(?:beginning|start)\s+of\s+(?:the|this)\s+year)\b)",
         # relative years and months
@@ -131,7 +135,8 @@ def _rel_year(word: str | None, published: date | None) -> int | None:
 # is long and case-insensitive).
 _ANCHOR = re.compile(
     r"\b(?:\d|q[1-4]|fy|fiscal|financial|so\b|this|current|the\b|last|previous|next|between|first|second|third|"
-    r"fourth|1st|2nd|3rd|4th|final|h[12]\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|since|by\b|a\b)",
+    r"fourth|1st|2nd|3rd|4th|final|h[12]\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|since|by\b|a\b|"
+    r"that\b)",
     re.I,
 )
 
@@ -153,7 +158,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         g = m.groupdict()
         s, e = m.start(), m.end()
         kind = m.lastgroup
-        for name in ("fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
+        for name in ("anaphor", "fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
                      "yfy", "yrange", "year"):
             if g.get(name):
                 kind = name
@@ -254,6 +259,10 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
             relative = not g["my"]
             y = _year_for_month(mo, published, y)
             value, vkind = (_ym(y, mo), "month") if y else (None, "none")
+        elif kind == "anaphor":
+            if not re.search(r"\b(?:in|during|over|for|of|through|throughout)\s+$", text[max(0, s - 12):s], re.I):
+                continue
+            value, vkind = None, "anaphor"
         elif kind in ("ytd", "fytd"):
             value, vkind, relative = None, "none", True
         elif kind == "rel":
