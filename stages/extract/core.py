@@ -90,7 +90,7 @@ _COMMODITY_WORDS = {
     "palm oil": "palm oil", "cotton": "cotton", "beef": "beef", "pork": "pork", "seafood": "seafood",
     "gold": "gold", "nickel": "nickel", "urea": "fertilizers", "sunflower oil": "sunflower oil",
     "electricity": "electricity", "uranium": "uranium", "cars": "cars", "vehicles": "vehicles",
-    "semiconductors": "semiconductors", "chips": "semiconductors", "rapeseed": "rapeseed",
+    "semiconductors": "semiconductors", "semiconductor": "semiconductors", "chips": "semiconductors", "rapeseed": "rapeseed",
 }
 _COMMODITY = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(_COMMODITY_WORDS, key=len, reverse=True)) + r")\b", re.I
@@ -147,6 +147,19 @@ _CHANGE_BEFORE = re.compile(r"\b(?:r[io]se|grew|grown|increas\w*|jump\w*|climb\w
 _PAIR_WORDS = re.compile(r"\b(?:bilateral|mutual|two-way|each\s+other|both\s+(?:sides|countries))\b", re.I)
 _CHANGE_JUST_BEFORE = re.compile(rf"\b(?:{_GROWTH_UP}|{_GROWTH_DOWN})\s+(?:by\s+)?(?:about\s+|nearly\s+|some\s+|"
                                  rf"almost\s+|around\s+|over\s+|more\s+than\s+)?$", re.I)
+_REL_ASIDE = re.compile(
+    rf",\s+(?:which|who)\b[^,;]{{0,150}},(?=\s+(?:\w+ly\s+)?(?:has\s+|have\s+|had\s+)?(?:{_GROWTH_UP}|{_GROWTH_DOWN}|"
+    rf"were|was|totall?ed|amounted|reached|stood|hit)\b)", re.I)
+
+
+def _mask(text: str, spans) -> str:
+    """`text` with the spans blanked (same length, so offsets hold)."""
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
 _LEVY = re.compile(r"\b(?:tariffs?|duty|duties|levy|levies|tax|taxes|VAT)\b", re.I)
 _CHANGE_START = re.compile(rf"^\s*(?:and\s+|but\s+|then\s+)?(?:\w+ly\s+|have\s+|has\s+|had\s+)?"
                            rf"(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
@@ -503,7 +516,8 @@ def _share_parts(text: str, cs: int, ce: int, a: Amount, countries, ctx: DocCont
             if found:
                 whole = found[0][2]
                 whole_word = "exports" if _EXPORT_WORDS.match(m.group("v")) else "imports"
-    if whole is None and _WHOLE_ANAPHOR.match(text, a.end) and ctx.pair:
+    its_target = re.match(r"^\s*of\s+(?:its|their)\b[^,;]{0,60}?\b(?:to|from)\s+(?:the\s+)?[A-Z]", text[a.end:a.end + 90])
+    if whole is None and not its_target and _WHOLE_ANAPHOR.match(text, a.end) and ctx.pair:
         # "98 percent of the bloc's rare earth imports", "8.3% of its exports": the story's other country
         subject = [c[2] for c in clause if c[0] < a.start]
         if subject and subject[0] in ctx.pair:
@@ -585,13 +599,25 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         countries = find_countries(text)
     if periods is None:
         periods = find_periods(text, ctx.published, fiscal_country_for(countries, ctx))
-    topics = list(_TOPIC.finditer(text))
+    all_topics = list(_TOPIC.finditer(text))
+    all_countries = countries
     clauses = _clauses(text)
+    # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
+    # relative clause is an aside; what follows it continues the clause before
+    asides = [(m.start(), m.end()) for m in _REL_ASIDE.finditer(text)]
+    main_clauses = _clauses(_mask(text, asides)) if asides else clauses
     out: list[Mention] = []
     ranged = _ranges(text, amounts)
     reporters: dict[str, str] = {}  # flow -> reporter named earlier in the sentence
     for i, a in enumerate(amounts):
-        cs, ce = _clause_of(clauses, a.start)
+        in_aside = any(s <= a.start < e for s, e in asides)
+        if asides and not in_aside:
+            cs, ce = _clause_of(main_clauses, a.start)
+            topics = [t for t in all_topics if not any(s <= t.start() < e for s, e in asides)]
+            countries = [c for c in all_countries if not any(s <= c[0] < e for s, e in asides)]
+        else:
+            cs, ce = _clause_of(clauses, a.start)
+            topics, countries = all_topics, all_countries
         head = text[max(0, a.start - 30):a.start]
         tail = text[a.end:a.end + 30]
         # ranges and levels without one figure, multipliers, amounts "per tonne"
