@@ -17,8 +17,6 @@ import pytest
 from tests.extraction_cases import CASES_DIR, judge, load_cases, run_case
 
 KNOWN_MISSES = {
-    "mixed-india-russia-01": "'the previous fiscal' is resolved from the publication date, not from the "
-                             "fiscal year the sentence names",
     "mixed-india-russia-oil-01": "a share whose whole is 'the country's' imports: the pronoun is not resolved",
     "money-inr-lakh-01": "commodities outside the lexicon are only taken after a volume ('tonnes of X')",
 }

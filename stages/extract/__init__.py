@@ -106,7 +106,8 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         mentions, _ = extract_sentence(sc.sentence.text, ctx, para_period.get(sc.sentence.para), prev_trade,
                                        sc.countries, sc.amounts, sc.periods, last_period)
         for m in mentions:
-            if m.period and not m.period_from_context and m.statuses == ["actual"]:
+            if m.period and not m.period_from_context and m.statuses == ["actual"] and \
+                    not m.extra.get("earlier_level"):
                 last_period = m.period  # what "in the same period" refers back to
             key = _fact_key(m)
             facts.setdefault(key, Fact(key)).mentions.append((m, sc.sentence))

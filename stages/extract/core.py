@@ -673,6 +673,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             own = [p for p in periods if a.end <= p.start < nxt and p.start - a.end < 25]
             period, named = (own[0].value, True) if own else (None, True)
             mention.statuses = ["actual"]
+            mention.extra["earlier_level"] = True
         if period is None and not named and mention.statuses == ["actual"] and \
                 not _CURRENT_LEVEL.search(text[cs:ce]):
             # the sentence's one period, else the paragraph's one data period

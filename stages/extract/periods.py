@@ -89,7 +89,7 @@ _P = re.compile(
         rf"(?P<month>\b(?P<mm>{_MONTH})(?:\s+(?:of\s+)?(?P<my>{_YEAR})|\s+(?P<mrel>this|last)\s+year)?\b)",
         # a period named by reference to one stated before ("in the same period", "that year")
         r"(?P<anaphor>\b(?:the\s+same\s+(?:period|months?|quarter|year)|that\s+(?:period|year|month|quarter)|"
-        r"the\s+(?:period|fiscal\s+year|fiscal(?!\s+year)))\b"
+        r"the\s+(?:period|year|fiscal\s+year|fiscal(?!\s+year)))\b"
         r"(?!\s+(?:of|a|last|in|that|which|ended|ending|ends|to|from|between|\d{2,4})\b))",
         # year to date
         r"(?P<ytd>\b(?:year[\s-]to[\s-]date|so\s+far\s+this\s+year|since\s+the\s+(?:beginning|start)\s+of\s+(?:the|this)\s+year)\b)",
@@ -109,6 +109,9 @@ _BASE_BEFORE = re.compile(
     r"\s+(?:the\s+same\s+(?:period|month|months|quarter)\s+(?:of\s+|in\s+)?)?(?:the\s+)?$",
     re.I,
 )
+_FROM_AMOUNT_BEFORE = re.compile(
+    r"\b(?:from|compared\s+(?:with|to)|versus|against)\s+(?:about\s+|around\s+)?\S*\d[\d.,]*\s*(?:[a-z]{1,8}\.?\s+){0,2}"
+    r"(?:in\s+|during\s+|for\s+|of\s+)?(?:the\s+)?$", re.I)
 _MONTH_NAMES_AMBIGUOUS = {"may", "march", "mar"}  # also verbs/nouns: need a year or a preposition
 
 
@@ -294,10 +297,35 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
         if not base and relative and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
             base = True  # "up 5% over last year"; "over 2020" is the year itself
+        if not base and _FROM_AMOUNT_BEFORE.search(text[max(0, s - 45):s]):
+            base = True  # "from $10.17 billion in the previous fiscal": the earlier level's period
         if base and kind == "mspan" and re.search(r"\bfrom\s+$", text[max(0, s - 6):s], re.I):
             base = False  # "from January to September" is the span itself
         out.append(Period(s, e, value, vkind, base=base, relative=relative))
+    _anchor_year_earlier(text, out)
     return out
+
+
+_YEAR_EARLIER = re.compile(r"a\s+year\s+(?:earlier|before|ago)|(?:the\s+)?previous\s+(?:year|fiscal(?:\s+year)?)|"
+                           r"the\s+year\s+before|last\s+fiscal(?:\s+year)?|the\s+same\s+period\s+(?:of\s+)?last\s+year",
+                           re.I)
+
+
+def _shift_year(value: str, years: int) -> str:
+    return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), value)
+
+
+def _anchor_year_earlier(text: str, periods: list[Period]) -> None:
+    """"$20.4 billion a year earlier" beside "April-September 2023" is
+    April-September 2022: a year-earlier expression shifts the period the
+    sentence states, not the publication date."""
+    anchor = next((p for p in periods if p.value and p.kind in ("year", "month", "span")
+                   and not _YEAR_EARLIER.fullmatch(text[p.start:p.end].strip())), None)
+    if anchor is None:
+        return
+    for p in periods:
+        if p.relative and _YEAR_EARLIER.fullmatch(text[p.start:p.end].strip()):
+            p.value, p.kind = _shift_year(anchor.value, -1), anchor.kind
 
 
 SPECIFICITY = {"span": 3, "month": 3, "year": 2, "none": 0}
