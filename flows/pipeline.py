@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,8 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows.locking import output_lock  # noqa: E402
+from flows.progress import BatchProgress  # noqa: E402
+from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
 from stages.base import quarantine_frame  # noqa: E402
 from stages.batch import BatchOutput, concat, merge_snapshot, process_batch  # noqa: E402
@@ -129,7 +130,9 @@ def run_pipeline(input_dir: str = "seeds", out_dir: str = "data/out", full_refre
     """
     out = Path(out_dir)
     with output_lock(out, wait=wait_for_lock):
-        return _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress)
+        summary = _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress)
+    publish_summary_artifacts(summary)
+    return summary
 
 
 def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad_row_share: float,
@@ -148,12 +151,10 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     futures = [process_batch_task.submit(batch, manifest.kept, known)
                for batch in _chunks(listing.kept, max(1, batch_size))]
     outputs: list[BatchOutput] = []
-    for i, fut in enumerate(futures, start=1):
-        outputs.append(fut.result())  # re-raises a failed batch
-        if progress:
-            print(f"\r[tradeclaims] batches {i}/{len(futures)}", end="", file=sys.stderr, flush=True)
-    if progress and futures:
-        print(file=sys.stderr)
+    with BatchProgress(progress, len(listing.kept), batch_size) as bar:
+        for fut in futures:
+            outputs.append(fut.result())  # re-raises a failed batch
+            bar.batch_done()
 
     counts: Counter = Counter()
     for o in outputs:
