@@ -36,7 +36,7 @@ PREFIX_CURRENCY = {
     "AED": "AED", "SAR": "SAR", "KZT": "KZT", "VND": "VND", "IDR": "IDR", "Rp": "IDR", "MYR": "MYR",
     "RM": "MYR", "THB": "THB", "PHP": "PHP", "₱": "PHP", "PKR": "PKR", "ZAR": "ZAR", "SEK": "SEK",
     "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "UAH": "UAH", "EGP": "EGP", "NGN": "NGN", "BDT": "BDT",
-    "₫": "VND", "₦": "NGN", "₴": "UAH", "₸": "KZT",
+    "₫": "VND", "₦": "NGN", "₴": "UAH", "₸": "KZT", "VNĐ": "VND", "VND": "VND", "NGN": "NGN",
 }
 # Words after the number -> ISO 4217 (longest match wins).
 SUFFIX_CURRENCY = {
@@ -82,8 +82,13 @@ BARE_MARK = re.compile(
 )
 
 PERCENT = re.compile(
-    rf"(?P<sign>[+-]\s?)?(?P<num>{NUM})\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|pp\b|p\.p\.)"
+    rf"(?P<sign>[+-]\s?)?(?P<num>{NUM})\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|pc\b|percentage\s+points?\b|pp\b|"
+    r"p\.p\.)"
 )
+# Single-letter symbols used by African outlets ("R384.5 billion", "N1.86 trillion"):
+# only with a scale word, where a letter before a number can mean nothing else.
+LETTER_MONEY = re.compile(rf"(?<![\w$])(?P<pre>[RN])(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bn|mn|tn)\b")
+LETTER_CURRENCY = {"R": "ZAR", "N": "NGN"}
 # "$12.3 billion (+14.2)": a bare signed change after a figure
 BARE_CHANGE = re.compile(r"\(\s?(?P<sign>[+-])\s?(?P<num>\d{1,4}(?:\.\d{1,3})?)\s?%?\s?\)")
 
@@ -152,6 +157,9 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
             continue
         add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
                    scaled=_scale(m) != 1.0))
+    for m in LETTER_MONEY.finditer(text):
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
+                   LETTER_CURRENCY[m.group("pre")], scaled=True))
     for m in MONEY_SUFFIXED.finditer(text):
         code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
         add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
@@ -169,7 +177,7 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         for m in BARE_MARK.finditer(text):
             add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
                        default_currency, bare=True, scaled=True))
-    if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text:
+    if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text or "pc" in text:
         for m in PERCENT.finditer(text):
             sign = m.group("sign")
             points = "point" in m.group("pct") or m.group("pct") in ("pp", "p.p.")

@@ -35,7 +35,8 @@ _TRADE_TOPIC = (
 _WEAK_TRADE = re.compile(r"^(?:sales|sell|sells|sold|buy|buys|bought|purchases|purchased|receive|receives|"
                          r"received|receiving)$", re.I)
 _NEG_TOPIC = (
-    r"e-commerce|surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
+    r"e-commerce|export\s+finance|export\s+credits?|export-import\s+bank|exim|damages|compensation|"
+    r"arbitration|penalt(?:y|ies)|surplus(?:es)?|deficits?|balance|invest(?:ment|ments|ed|ing|s|or|ors)?|FDI|funds?|funding|loans?|"
     r"lending|credits?|credit\s+line|contracts?|deals?|agreements?|projects?|GDP|gross\s+domestic|economy|"
     r"economic\s+growth|budget|revenues?|profits?|capital|reserves|debts?|bonds?|aid|grants?|"
     r"capitalization|capitalisation|valuation|assets|spending|subsid(?:y|ies)|tax(?:es)?|tariffs?|duties|duty|"
@@ -44,7 +45,9 @@ _NEG_TOPIC = (
     r"vaccin\w*|troops|soldiers|market\s+share|market\s+cap\w*|remittances|tourists?|tourism|"
     r"worth\s+of\s+(?:deals|contracts|agreements)|plan\s+by|target\s+by|stock|shares\s+(?:rose|fell)|"
     r"trading\s+at|traded\s+at|trades\s+at|per\s+barrel|a\s+barrel|per\s+tonne|a\s+tonne|"
-    r"(?:peso|yuan|renminbi|ruble|rouble|rupee|lira|real|rand|won|yen|euro|dollar|pound|sterling|ringgit|rupiah)s?"
+    r"(?:peso|yuan|renminbi|ruble|rouble|rupee|lira|real|rand|won|yen|euro|dollar|pound|sterling|ringgit|rupiah|"
+    r"naira|shilling|cedi|taka|tenge|som|dirham|riyal|dinar|kwacha|hryvnia|zloty|forint|koruna|krona|krone|franc|"
+    r"dong|baht|manat|lari|dram)s?"
     r"(?=\s+(?:has\s+|had\s+)?(?:gained|rose|fell|weakened|strengthened|appreciated|depreciated|slid|climbed|"
     r"dropped|lost|firmed|eased|jumped|surged|plunged|slumped))|appreciat\w*|depreciat\w*|exchange\s+rates?|"
     r"currenc(?:y|ies)|settle\w*|payments?|transactions?|deposits?|valued|sovereign|yield"
@@ -62,7 +65,8 @@ _GROWTH_UP = (r"r[io]se|risen|rising|rises|(?<!made\s)(?<!make\s)(?<!makes\s)(?<
               r"year[\s-]over[\s-]year")
 _GROWTH_DOWN = (r"f[ae]ll|falls|falling|fallen|down|declin\w*|decreas\w*|drop\w*|dipp?\w*|slump\w*|"
                 r"plung\w*|plummet\w*|shr[ai]nk\w*|shrunk|contract\w*|lower|slid|slide|slides|sliding|sank|"
-                r"sink\w*|tumbl\w*|retreat\w*|reduc\w*|los[st]\w*|negative|minus|slow\w*|eas(?:ed|ing)|"
+                r"sink\w*|tumbl\w*|retreat\w*|reduc\w*|los[st]\w*|negative|minus|slow\w*|eas(?:ed|ing)|slip\w*|"
+                r"reced\w*|soften\w*|shed|"
                 r"off|weaken\w*|cut|slash\w*|dwindl\w*|collaps\w*")
 _CHANGE = re.compile(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b", re.I)
 
@@ -160,6 +164,7 @@ def _mask(text: str, spans) -> str:
     return "".join(chars)
 
 
+_GOODS = re.compile(r"\s+(?:goods|products|produce|commodities|merchandise|origin)\b", re.I)
 _LEVY = re.compile(r"\b(?:tariffs?|duty|duties|levy|levies|tax|taxes|VAT)\b", re.I)
 _CHANGE_START = re.compile(rf"^\s*(?:and\s+|but\s+|then\s+)?(?:\w+ly\s+|have\s+|has\s+|had\s+)?"
                            rf"(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
@@ -301,6 +306,9 @@ def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
         if re.match(r"^\s*(?:year[\s-]on[\s-]year\s+)?(?:\w+\s+)?$", text[a.end:a.end + after.start()]):
             cand = after
     if cand is None:
+        comp = re.match(r"^\s+(more|higher|greater|less|lower|fewer)\s+than\b", text[a.end:a.end + 20], re.I)
+        if comp:  # "6.1% more than in the same period of 2022"
+            return True, -1 if comp.group(1).lower() in ("less", "lower", "fewer") else 1
         return False, 1
     return True, -1 if cand.group("down") else 1
 
@@ -383,7 +391,8 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
     if "of" not in roles:
         # "imported 270 million barrels of Saudi crude oil": a country's goods
         for s, e, code in in_clause:
-            if s > topic.end() and _COMMODITY.match(text, e + 1 if text[e:e + 1] == " " else e) and \
+            if s > topic.end() and (_COMMODITY.match(text, e + 1 if text[e:e + 1] == " " else e) or
+                                    _GOODS.match(text, e)) and \
                     not re.search(r"\b(?:to|into|for|from)\s+(?:the\s+)?$", text[max(cs, s - 10):s], re.I):
                 roles.setdefault("of", code)
                 break
@@ -492,7 +501,8 @@ _WHOLE_ANAPHOR = re.compile(
     r"(?P<w>trade|turnover|exports?|imports?|purchases|shipments|supplies|sales)\b", re.I)
 _PART_VERB_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:[a-z]+\s+){0,2}(?:share|accounts?|accounted|accounting|made|makes|"
                               r"represent\w*|constitut\w*|took|takes|commands?|was|is|alone|absorbed|bought|received|"
-                              r"supplie[sd]|supply|provide[sd]|delivered|shipped|sold|sent)",
+                              r"supplie[sd]|supply|provide[sd]|delivered|shipped|sold|sent|buys|purchase[sd]|absorb\w*|"
+                              r"receive[sd]|holds?|held)",
                               re.I)
 
 

@@ -100,7 +100,7 @@ _FORMS: dict[str, tuple[str, ...]] = {
            "United States of America"),
     "UZ": ("Uzbek", "Uzbekistani"),
     "VE": ("Venezuela", "Venezuelan"),
-    "VN": ("Vietnam", "Viet Nam", "Vietnamese"),
+    "VN": ("Vietnam", "Viet Nam", "Việt Nam", "Vietnamese"),
     "ZA": ("South African",),
     "ZW": ("Zimbabwean",),
     "BO": ("Bolivia", "Bolivian"),

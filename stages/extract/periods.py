@@ -75,7 +75,7 @@ _P = re.compile(
         rf"(?P<mspan>\b(?:between\s+)?(?P<m1>{_MONTH})\s?(?:-|to|through|till|until|and|–)\s?(?P<m2>{_MONTH})"
         rf"(?:\s+(?:period\s+)?(?:of\s+)?(?:(?P<msy>{_YEAR})|(?P<msrel>this|last)\s+year))?\b)",
         # first nine months (of 2021 / of this year)
-        rf"(?P<nmonths>\b(?:the\s+)?first\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months"
+        rf"(?P<nmonths>\b(?:the\s+(?:first\s+)?|first\s+)(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months"
         rf"(?:\s+of\s+(?:(?P<nmy>{_YEAR})|(?P<nmrel>this|last|the)\s+(?:fiscal\s+)?year))?)",
         # quarters: Q3 2023, the third quarter of 2022, 1Q23
         rf"(?P<quarter>\b(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q|(?:the\s+)?(?P<q3>first|second|third|fourth|1st|2nd|3rd|4th|last|final)\s+quarter)"
