@@ -358,7 +358,13 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
     """Exporter/importer/owner roles of the countries around a trade word."""
     in_clause = [c for c in countries if cs <= c[0] < ce]
     roles: dict[str, str] = {}
+    # destination and origin follow the trade word, before the next one
+    # ("According to the U.S. Census Bureau, U.S. exports to Canada ...")
+    nxt = TRADE_WORD.search(text, topic.end(), ce)
+    window_end = nxt.start() if nxt else ce
     for s, e, code in in_clause:
+        if not topic.start() <= s < window_end:
+            continue
         before = text[max(cs, s - 14):s].lower()
         if re.search(r"\b(?:to|into|for|toward|towards)\s+(?:the\s+)?$", before):
             roles.setdefault("dest", code)
