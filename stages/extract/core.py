@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .amounts import Amount, find_amounts
@@ -52,7 +52,8 @@ _NEG_TOPIC = (
     r"dropped|lost|firmed|eased|jumped|surged|plunged|slumped))|appreciat\w*|depreciat\w*|exchange\s+rates?|"
     r"currenc(?:y|ies)|settle\w*|payments?|transactions?|deposits?|valued|sovereign|yield"
 )
-_TOPIC = re.compile(rf"\b(?:(?P<trade>{_TRADE_TOPIC})|(?P<neg>{_NEG_TOPIC}))\b", re.I)
+# negative topics first: "Export Finance" is an agency, not exports
+_TOPIC = re.compile(rf"\b(?:(?P<neg>{_NEG_TOPIC})|(?P<trade>{_TRADE_TOPIC}))\b", re.I)
 
 _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
                            r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
@@ -164,11 +165,13 @@ def _mask(text: str, spans) -> str:
     return "".join(chars)
 
 
+_TWO_COUNTRIES = re.compile(r"\b(?:the\s+two\s+(?:countries|nations|sides|neighbou?rs|economies)|both\s+(?:countries|sides|nations)|"
+                            r"bilateral|mutual|two-way)\b", re.I)
 _GOODS = re.compile(r"\s+(?:goods|products|produce|commodities|merchandise|origin)\b", re.I)
 _LEVY = re.compile(r"\b(?:tariffs?|duty|duties|levy|levies|tax|taxes|VAT)\b", re.I)
 _CHANGE_START = re.compile(rf"^\s*(?:and\s+|but\s+|then\s+)?(?:\w+ly\s+|have\s+|has\s+|had\s+)?"
                            rf"(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
-_PRONOUN_LEVEL = re.compile(r"\b(?:it|this|that|the\s+(?:figure|total|volume|value))\s+(?:\w+\s+){0,2}$", re.I)
+_PRONOUN_LEVEL = re.compile(r"\b(?:it|this|that|which|the\s+(?:figure|total|volume|value))\s+(?:\w+\s+){0,2}$", re.I)
 _IN_TRADE_AFTER = re.compile(rf"\s+in\s+(?:[\w'-]+\s+){{0,4}}?(?P<w>{_TRADE_TOPIC})\b", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|against)\s+"
                           r"(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
@@ -398,7 +401,9 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
         # "imported 270 million barrels of Saudi crude oil": a country's goods
         for s, e, code in in_clause:
             if s > topic.end() and (_COMMODITY.match(text, e + 1 if text[e:e + 1] == " " else e) or
-                                    _GOODS.match(text, e)) and \
+                                    _GOODS.match(text, e) or
+                                    (re.search(r"\bof\s+$", text[max(cs, s - 4):s]) and
+                                     re.match(r"\s+[a-z]{3,}", text[e:e + 20]))) and \
                     not re.search(r"\b(?:to|into|for|from)\s+(?:the\s+)?$", text[max(cs, s - 10):s], re.I):
                 roles.setdefault("of", code)
                 break
@@ -409,6 +414,8 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
                     sentence_countries) -> tuple[str, str] | None:
     in_clause = [c[2] for c in countries if cs <= c[0] < ce]
     distinct = list(dict.fromkeys(in_clause))
+    if ctx.pair and _TWO_COUNTRIES.search(text[cs:ce]) and set(distinct) <= set(ctx.pair):
+        return ctx.pair  # "trade between the two countries"
     if len(distinct) == 1 and _WORLD_CUE.search(text[cs:ce]):
         return distinct[0], WORLD  # "Germany's foreign trade turnover"
     if len(distinct) < 2:
@@ -497,7 +504,8 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
 # ------------------------------------------------------------------ share
 
 _WHOLE_AFTER = re.compile(r"^(?:'s|s'|')?\s*(?:(?:total|overall|foreign|international|external|global|annual|"
-                          r"merchandise|goods|non-oil|[a-z]+)\s+){0,3}(?P<w>trade|turnover|exports?|imports?|"
+                          r"merchandise|goods|non-oil|[a-z]+)\s+){0,3}(?P<w>import-export|export-import|trade|turnover|"
+                          r"exports?|imports?|"
                           r"purchases|shipments|supplies|sales)\b", re.I)
 _WHOLE_CLAUSE = re.compile(
     r"\s+of\s+(?:everything|all(?:\s+the)?(?:\s+[a-z]+){0,2}|what)\s+(?:that\s+)?(?P<c>[A-Z][\w.]*(?:\s+[A-Z]\w*)?)\s+"
@@ -673,6 +681,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
                 continue
             mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx, reporters)
         if mention is None:
+            mention = _restatement(text, a, amounts, i, out, countries)
+        if mention is None:
             continue
         if mention.flow in ("export", "import"):
             reporters.setdefault(mention.flow, mention.reporter)
@@ -712,6 +722,29 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             mention.qualifier = out[-1].qualifier if out[-1].start <= amounts[i - 1].start else mention.qualifier
         out.append(mention)
     return out, periods
+
+
+_RESTATE_GAP = re.compile(r"^(?:[^.;]{0,90}?,\s*or|\s*\(\s*(?:or|i\.e\.|equivalent\s+to)?)\s*"
+                          r"(?:about|around|roughly|some|approximately|nearly|almost)?\s*$", re.I)
+_VERSUS_BEFORE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+(?:about\s+|around\s+)?$", re.I)
+
+
+def _restatement(text: str, a: Amount, amounts: list[Amount], i: int, out: list[Mention], countries):
+    """A figure that restates the one before it in another currency ("$200.99
+    billion ..., or 2.24 trillion yuan"), or a share compared with another
+    partner's ("15.4% of US imports, versus 13.9% for China"): it takes the
+    first one's reading."""
+    if not i or not out or out[-1].end != amounts[i - 1].end:
+        return None
+    prev, first = amounts[i - 1], out[-1]
+    if a.kind == prev.kind == "money" and a.unit != prev.unit and _RESTATE_GAP.match(text[prev.end:a.start]):
+        return replace(first, value=float(a.value), unit=a.unit, start=a.start, end=a.end, extra={})
+    if a.kind == "percent" and first.measure == "share" and _VERSUS_BEFORE.search(text[max(0, a.start - 30):a.start]):
+        m = re.match(r"\s+for\s+(?:the\s+)?", text[a.end:a.end + 12])
+        other = next((c[2] for c in countries if m and c[0] == a.end + m.end()), None)
+        if other and other != first.reporter:
+            return replace(first, value=float(a.value), partner=other, start=a.start, end=a.end, extra={})
+    return None
 
 
 def _ranges(text: str, amounts: list[Amount]) -> set[int]:
@@ -820,7 +853,7 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
             topic = prior[0]
             cs = 0
         # "it will increase by 25%" continuing a sentence about trade
-        elif not re.search(r"\b(?:it|they|this|that)\b", text[cs:a.start], re.I):
+        elif not re.search(r"\b(?:it|they|this|that|which)\b", text[cs:a.start], re.I):
             return None
         elif not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
             return None

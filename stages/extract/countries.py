@@ -127,7 +127,8 @@ _CAPITALS: dict[str, str] = {
     "Belgrade": "SRB", "Bucharest": "ROU", "Sofia": "BGR", "Vientiane": "LAO", "Phnom Penh": "KHM",
 }
 
-_EU_FORMS = ("European Union", "EU", "E.U.", "Brussels", "EU27")
+_EU_FORMS = ("European Union", "EU", "E.U.", "Brussels", "EU27", "27-member bloc", "27-nation bloc",
+             "27-country bloc")
 
 # pycountry names that collide with ordinary words or other meanings in news.
 _SKIP_NAMES = {"Jersey", "Guernsey", "Chad", "Georgia", "Jordan", "Niger", "Guinea", "Mali", "Oman",
@@ -173,7 +174,7 @@ def _pattern() -> re.Pattern:
 
 # Every surface form starts with a capital letter: the long alternation is only
 # tried where a capitalised word starts, which is the same as scanning with it.
-_CAPITAL = re.compile(r"(?<![\w.$])[A-ZÀ-Þ]")
+_CAPITAL = re.compile(r"(?<![\w.$])(?:[A-ZÀ-Þ]|27-)")
 
 
 def _matches(text: str):
