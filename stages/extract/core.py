@@ -651,6 +651,10 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             continue
         if _PER_CAPITA.match(tail) or _PLAN_BY.search(head) or _PLAN_AFTER.match(tail):
             continue
+        versus = _restatement(text, a, amounts, i, out, countries) if a.kind == "percent" else None
+        if versus is not None:
+            out.append(versus)  # "..., versus 13.9% for China": the share before, for another partner
+            continue
         topic = _topic_for(text, topics, a, cs, ce)
         if topic is None and a.kind != "percent" and (_FROM_BEFORE.search(head) or _CHANGE_START.match(text[cs:ce])):
             # "..., compared with USD 84.84 billion in FY23", "..., and fell to A$12 million":
@@ -667,19 +671,22 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         else:
             if topic is not None and topic.group("neg"):
                 continue
+            usable = True
             if topic is None:
                 # a "mark" in a story's trade paragraph ("we exceeded the 100 billion mark")
                 marked = a.bare or _MARK_AFTER.match(tail) or _TARGET_MARK_AFTER.match(tail)
                 # "In rubles, it amounted to 4.3 trillion rubles": a level of the trade just named
                 pronoun = a.kind == "money" and _PRONOUN_LEVEL.search(text[cs:a.start])
-                if not (marked or pronoun) or not prev_trade:
-                    continue
+                usable = bool((marked or pronoun) and prev_trade)
+                if pronoun and usable:
+                    # its countries are those of the clause before ("Vietnam's total trade, which stood at ...")
+                    before = [c for c in clauses if c[1] <= cs]
+                    cs = before[-1][0] if before else cs
                 flow_word = None
             else:
                 flow_word = topic.group("trade")
-            if a.bare and topic is None and not prev_trade:
-                continue
-            mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx, reporters)
+            mention = _amount_mention(text, a, cs, ce, topic, flow_word, countries, ctx, reporters) \
+                if usable else None
         if mention is None:
             mention = _restatement(text, a, amounts, i, out, countries)
         if mention is None:
@@ -724,6 +731,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     return out, periods
 
 
+_TRADE_ANTECEDENT = re.compile(rf"\b(?:{_TRADE_TOPIC})\b(?:\s+(?:\w+\s+){{0,2}}(?:to|from|with)\s+[A-Z][\w ]{{0,25}})?\s*,?\s*$",
+                               re.I)
 _RESTATE_GAP = re.compile(r"^(?:[^.;]{0,90}?,\s*or|\s*\(\s*(?:or|i\.e\.|equivalent\s+to)?)\s*"
                           r"(?:about|around|roughly|some|approximately|nearly|almost)?\s*$", re.I)
 _VERSUS_BEFORE = re.compile(r"\b(?:against|versus|vs\.?|compared\s+(?:with|to))\s+(?:about\s+|around\s+)?$", re.I)
@@ -853,7 +862,9 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
             topic = prior[0]
             cs = 0
         # "it will increase by 25%" continuing a sentence about trade
-        elif not re.search(r"\b(?:it|they|this|that|which)\b", text[cs:a.start], re.I):
+        elif not re.search(r"\b(?:it|they|this|that)\b", text[cs:a.start], re.I) and \
+                not (re.search(r"\bwhich\b", text[cs:a.start], re.I) and
+                     _TRADE_ANTECEDENT.search(text[max(0, cs - 40):cs])):
             return None
         elif not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
             return None
