@@ -62,6 +62,10 @@ def _year_for_month(month: int, published: date | None, year: int | None) -> int
 
 _P = re.compile(
     "|".join([
+        # a rolling window ending in a month or quarter
+        rf"(?P<rolling>\b(?P<rn>twelve|12|four|4|six|6|three|3|nine|9)\s+(?P<ru>months|quarters)\s+(?:to|ending|ended|through|up\s+to)\s+"
+        rf"(?:the\s+end\s+of\s+)?(?:(?P<rm>{_MONTH})|Q(?P<rq>[1-4])|the\s+(?P<rq2>first|second|third|fourth)\s+quarter(?:\s+of)?)"
+        rf"\s+(?P<ry>{_YEAR}))",
         # fiscal years: FY23, FY2023, FY 2022-23, fiscal 2022-23, fiscal year 2023, 2022-23 fiscal
         rf"(?P<fy>\b(?:FY\s?'?(?P<fy_a>\d{{2}}|\d{{4}})(?:\s?-\s?(?P<fy_b>\d{{2,4}}))?|"
         rf"(?:fiscal|financial)(?:\s+year)?\s+(?P<fy_c>{_YEAR})(?:\s?-\s?(?P<fy_d>\d{{2,4}}))?|"
@@ -76,6 +80,7 @@ _P = re.compile(
         rf"(?:\s+(?:period\s+)?(?:of\s+)?(?:(?P<msy>{_YEAR})|(?P<msrel>this|last)\s+year))?\b)",
         # first nine months (of 2021 / of this year)
         rf"(?P<nmonths>\b(?:the\s+(?:first\s+)?|first\s+)(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|\d{{1,2}})\s+months"
+        rf"(?!\s+(?:to|ending|ended|through|up\s+to)\b)"
         rf"(?:\s+of\s+(?:(?P<nmy>{_YEAR})|(?P<nmrel>this|last|the)\s+(?:fiscal\s+)?year))?)",
         # quarters: Q3 2023, the third quarter of 2022, 1Q23
         rf"(?P<quarter>\b(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q|(?:the\s+)?(?P<q3>first|second|third|fourth|1st|2nd|3rd|4th|last|final)\s+quarter)"
@@ -110,7 +115,8 @@ _BASE_BEFORE = re.compile(
     re.I,
 )
 _FROM_AMOUNT_BEFORE = re.compile(
-    r"\b(?:from|compared\s+(?:with|to)|versus|against)\s+(?:about\s+|around\s+)?\S*\d[\d.,]*\s*(?:[a-z]{1,8}\.?\s+){0,2}"
+    r"\b(?:from|compared\s+(?:with|to)|versus|against)\s+(?:the\s+|a\s+)?(?:record\s+|previous\s+|revised\s+|"
+    r"year-earlier\s+)?(?:about\s+|around\s+)?\S*\d[\d.,]*\s*(?:[a-z]{1,8}\.?\s+){0,2}"
     r"(?:in\s+|during\s+|for\s+|of\s+)?(?:the\s+)?$", re.I)
 _MONTH_NAMES_AMBIGUOUS = {"may", "march", "mar"}  # also verbs/nouns: need a year or a preposition
 
@@ -139,7 +145,7 @@ def _rel_year(word: str | None, published: date | None) -> int | None:
 _ANCHOR = re.compile(
     r"\b(?:\d|q[1-4]|fy|fiscal|financial|so\b|this|current|the\b|last|previous|next|between|first|second|third|"
     r"fourth|1st|2nd|3rd|4th|final|h[12]\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|since|by\b|a\b|"
-    r"that\b)",
+    r"that\b|twelve|four|six|three|nine)",
     re.I,
 )
 
@@ -161,7 +167,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         g = m.groupdict()
         s, e = m.start(), m.end()
         kind = m.lastgroup
-        for name in ("anaphor", "fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
+        for name in ("rolling", "anaphor", "fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
                      "yfy", "yrange", "year"):
             if g.get(name):
                 kind = name
@@ -262,6 +268,16 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
             relative = not g["my"]
             y = _year_for_month(mo, published, y)
             value, vkind = (_ym(y, mo), "month") if y else (None, "none")
+        elif kind == "rolling":
+            n = _NUMWORD.get(g["rn"].lower(), 12 if g["rn"].lower() == "twelve" else None) or int(g["rn"]) \
+                if g["rn"].isdigit() else {"twelve": 12, "four": 4, "six": 6, "three": 3, "nine": 9}[g["rn"].lower()]
+            months = n * 3 if g["ru"].lower() == "quarters" else n
+            end_m = _month(g["rm"]) if g["rm"] else 3 * int(g["rq"] or _ORD[g["rq2"].lower()])
+            end_y = int(g["ry"])
+            start_total = end_y * 12 + end_m - months  # months since year 0, exclusive start
+            value, vkind = _span(start_total // 12, start_total % 12 + 1, end_m, end_y), "span"
+            if start_total % 12 + 1 == 13:
+                value = _span(start_total // 12 + 1, 1, end_m, end_y)
         elif kind == "anaphor":
             if not re.search(r"\b(?:in|during|over|for|of|through|throughout)\s+$", text[max(0, s - 12):s], re.I):
                 continue
