@@ -21,7 +21,7 @@ from ..clean import normalise, split_sentences
 from .amounts import find_amounts
 from .core import (FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence,
                    fiscal_country_for)
-from .countries import find_countries
+from .countries import KINGDOMS, find_countries, kingdom_mentions
 from .periods import find_periods, specificity
 
 EXTRACTOR_VERSION = "1"
@@ -66,6 +66,19 @@ class _Scan:
     periods: list | None = None
 
 
+def _resolve_kingdom(scans: list[_Scan], title: str | None) -> None:
+    """Add "the Kingdom" as a mention of the one kingdom the story names."""
+    named = Counter(c for sc in scans for _, _, c in sc.countries if c in KINGDOMS)
+    named.update(c for _, _, c in find_countries(title or "") if c in KINGDOMS)
+    if len(named) != 1:
+        return
+    code = next(iter(named))
+    for sc in scans:
+        extra = kingdom_mentions(sc.sentence.text, code)
+        if extra:
+            sc.countries = sorted(sc.countries + extra)
+
+
 def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
     """The one data period a paragraph plainly reports, if any: periods are
     read from the sentences about trade (event dates are never periods)."""
@@ -88,6 +101,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         digits = bool(HAS_DIGIT(s.text))
         scans.append(_Scan(s, bool(TRADE_WORD.search(s.text)), find_countries(s.text),
                            find_amounts(s.text) if digits else []))
+    _resolve_kingdom(scans, title)
     body = [sc for sc in scans if not sc.sentence.aside]
     ctx = document_context([sc.sentence.text for sc in body], title, published,
                            [sc.countries for sc in body], [sc.amounts for sc in body])

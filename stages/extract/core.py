@@ -173,7 +173,8 @@ _CHANGE_START = re.compile(rf"^\s*(?:and\s+|but\s+|then\s+)?(?:\w+ly\s+|have\s+|
                            rf"(?:{_GROWTH_UP}|{_GROWTH_DOWN})\b", re.I)
 _PRONOUN_LEVEL = re.compile(r"\b(?:it|this|that|which|the\s+(?:figure|total|volume|value))\s+(?:\w+\s+){0,2}$", re.I)
 _IN_TRADE_AFTER = re.compile(rf"\s+in\s+(?:[\w'-]+\s+){{0,4}}?(?P<w>{_TRADE_TOPIC})\b", re.I)
-_FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|against)\s+"
+_FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|against)\s+(?:the\s+|a\s+)?"
+                          r"(?:record\s+|previous\s+|revised\s+|year-earlier\s+)?"
                           r"(?:about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?$", re.I)
 _PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+than\s+(?:planned|expected|scheduled|"
                          r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
@@ -189,7 +190,8 @@ _WORLD_CUE = re.compile(
     r"world\s+markets|around\s+the\s+world|the\s+world\s+over|all\s+(?:over\s+)?the\s+world|abroad|"
     r"overseas)\b", re.I)
 _PRESENT_SHARE = re.compile(r"\b(?:accounts|account|makes|make|commands|command|represents|is|are|stands|"
-                            r"holds|constitutes|takes|now|currently|today)\b", re.I)
+                            r"holds|constitutes|takes|supplies|provides|buys|sends|receives|gets|absorbs|"
+                            r"now|currently|today)\b", re.I)
 _CURRENT_LEVEL = re.compile(r"\b(?:currently|now|already|at\s+present|presently|today|per\s+year|a\s+year|annually)\b",
                             re.I)
 

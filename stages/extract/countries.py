@@ -206,5 +206,15 @@ def find_countries(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# "the Kingdom" stands for the kingdom a story is about (Saudi outlets use it throughout)
+KINGDOM_ALIAS = re.compile(r"\bthe\s+Kingdom\b(?!\s+of\b)")
+KINGDOMS = ("SAU", "GBR", "NLD", "BEL", "ESP", "SWE", "NOR", "DNK", "JOR", "MAR", "THA", "BHR", "KHM")
+
+
+def kingdom_mentions(text: str, code: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of "the Kingdom" read as `code`."""
+    return [(m.start() + 4, m.end(), code) for m in KINGDOM_ALIAS.finditer(text)]
+
+
 def is_country_code(code: str) -> bool:
     return code in (WORLD, EU) or pycountry.countries.get(alpha_3=code) is not None
