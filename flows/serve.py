@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.input).is_dir():
         print(f"tradeclaims-serve: input folder {args.input!r} does not exist", file=sys.stderr)
         return 2
+    # the flow runs inherit this: their INFO logs are what the UI shows of a run
+    # (flows/env.py's WARNING default suits one-shot console runs)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     env.apply()
     from prefect import serve
 
