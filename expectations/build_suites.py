@@ -1,4 +1,4 @@
-"""Defines the Great Expectations suites of the five output tables and writes them as JSON.
+"""Defines the Great Expectations suites of the output tables (and of the reference input) as JSON.
 
 Every expectation is written here, in code; ``expectations/suites/<table>.json`` is the
 generated, committed form (GX's own ``suite.to_json_dict()``), and a test checks that the
@@ -29,7 +29,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stages.schemas import SCHEMA_VERSION, TABLES
+from stages.reconcile import COMPARED as COMPARED_VERDICTS
+from stages.reconcile import VERDICTS
+from stages.reference_tables import TOTAL_PARTS_TOLERANCE
+from stages.schemas import INPUT_TABLES, SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_suite import ExpectationSuite
@@ -42,7 +45,12 @@ SUITE_VERSIONS: dict[str, str] = {
     "mentions": "1.0.0",
     "quarantine": "1.0.0",
     "runs": "1.0.0",
+    "reconciliation": "1.0.0",
+    "reference": "1.0.0",
 }
+
+# Every table with a suite: the output tables, and inputs such as the reference statistics.
+SUITE_TABLES = {**TABLES, **INPUT_TABLES}
 
 ROW = "row"
 TABLE = "table"
@@ -80,6 +88,9 @@ PUBLISHED_MIN = "1900-01-01"
 # The upper bound of `published` is "today", supplied at validation time as this suite
 # parameter, so the committed JSON does not change from day to day.
 TODAY_PARAMETER = "today"
+# Likewise the upper bound of a reference year: the current calendar year.
+CURRENT_YEAR_PARAMETER = "current_year"
+REFERENCE_YEAR_MIN = 1900
 
 MAX_ROWS = 50_000_000  # row-count sanity bound for any one table
 
@@ -155,6 +166,25 @@ DERIVED_COLUMNS: dict[str, dict[str, str]] = {
             "country whose trade is divided) and partner WLD (trade with the whole world) are exempt"
         ),
     },
+    "reconciliation": {
+        "_compared_has_reference": (
+            "year, reference_value, ratio and source are set where the verdict is consistent, "
+            "inconsistent or matches_other_year"
+        ),
+        "_other_year_iff_matches": (
+            "other_year and other_value are set exactly where the verdict is matches_other_year, "
+            "and other_year differs from year"
+        ),
+    },
+    # Computed by stages.reference_tables.reference_check_columns.
+    "reference": {
+        "_pair_distinct": "reporter differs from partner",
+        "_pair_ordered": "for flow total, reporter < partner alphabetically (partner WLD is exempt)",
+        "_total_matches_parts": (
+            "a total equals export + import of the same pair, year, unit and source within "
+            f"{TOTAL_PARTS_TOLERANCE:.1%} (true where one of the three is missing)"
+        ),
+    },
 }
 
 
@@ -179,7 +209,7 @@ def _common(table: str) -> list[Any]:
     import_gx()
     import great_expectations.expectations as gxe
 
-    schema = TABLES[table]
+    schema = SUITE_TABLES[table]
     out = [
         _expectation(
             gxe.ExpectTableColumnsToMatchSet,
@@ -465,12 +495,122 @@ def _runs() -> list[Any]:
     ]
 
 
+def _reconciliation() -> list[Any]:
+    import_gx()
+    import great_expectations.expectations as gxe
+
+    derived = DERIVED_COLUMNS["reconciliation"]
+    return [
+        *_common("reconciliation"),
+        _expectation(
+            gxe.ExpectColumnValuesToBeUnique, "reconciliation.fact_id_unique", TABLE,
+            "one row per fact: fact_id is unique", column="fact_id",
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reconciliation.verdict_in_set", ROW,
+            "verdict is " + ", ".join(VERDICTS), column="verdict", value_set=list(VERDICTS),
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reconciliation.measure_in_set", ROW,
+            "measure is value, growth, share or volume", column="measure", value_set=list(MEASURES),
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reconciliation.qualifier_in_set", ROW,
+            "qualifier is exact, approx, over or under", column="qualifier", value_set=list(QUALIFIERS),
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToMatchRegex, "reconciliation.period_format", ROW,
+            "period is null, YYYY, YYYY-MM or YYYY-MM/YYYY-MM", column="period", regex=PERIOD_REGEX,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeBetween, "reconciliation.ratio_positive", ROW,
+            "ratio is null or > 0", column="ratio", min_value=0, strict_min=True,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reconciliation.compared_has_reference", ROW,
+            derived["_compared_has_reference"], column="_compared_has_reference", value_set=[True],
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reconciliation.other_year_iff_matches", ROW,
+            derived["_other_year_iff_matches"], column="_other_year_iff_matches", value_set=[True],
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToMatchRegex, "reconciliation.reason_not_empty", ROW,
+            "reason has a non-blank character", column="reason", regex=NOT_BLANK_REGEX,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToMatchRegex, "reconciliation.quote_not_empty", ROW,
+            "quote has a non-blank character", column="quote", regex=NOT_BLANK_REGEX,
+        ),
+    ]
+
+
+def _reference() -> list[Any]:
+    """The reference statistics (an input): any failure stops the run, whatever its level."""
+    import_gx()
+    import great_expectations.expectations as gxe
+
+    areas = area_codes()
+    derived = DERIVED_COLUMNS["reference"]
+    return [
+        *_common("reference"),
+        _expectation(
+            gxe.ExpectCompoundColumnsToBeUnique, "reference.key_unique", TABLE,
+            "one figure per (reporter, partner, flow, year, unit)",
+            column_list=["reporter", "partner", "flow", "year", "unit"], ignore_row_if="never",
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.reporter_iso3", ROW,
+            "reporter is an ISO 3166 alpha-3 code, WLD or EUU", column="reporter", value_set=areas,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.partner_iso3", ROW,
+            "partner is an ISO 3166 alpha-3 code, WLD or EUU", column="partner", value_set=areas,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.reporter_ne_partner", ROW,
+            derived["_pair_distinct"], column="_pair_distinct", value_set=[True],
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.total_pair_ordered", ROW,
+            derived["_pair_ordered"], column="_pair_ordered", value_set=[True],
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.flow_in_set", ROW,
+            "flow is total, export or import", column="flow", value_set=list(FLOWS),
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeBetween, "reference.year_plausible", ROW,
+            f"year is a whole number between {REFERENCE_YEAR_MIN} and the current year",
+            column="year", min_value=REFERENCE_YEAR_MIN, max_value={"$PARAMETER": CURRENT_YEAR_PARAMETER},
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeBetween, "reference.value_positive", ROW,
+            "value is a number > 0", column="value", min_value=0, strict_min=True,
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.unit_iso4217", ROW,
+            "unit is an ISO 4217 currency code", column="unit", value_set=currency_codes(),
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "reference.total_equals_parts", ROW,
+            derived["_total_matches_parts"], column="_total_matches_parts", value_set=[True],
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToMatchRegex, "reference.source_not_empty", ROW,
+            "source has a non-blank character", column="source", regex=NOT_BLANK_REGEX,
+        ),
+    ]
+
+
 _BUILDERS = {
     "documents": _documents,
     "metrics": _metrics,
     "mentions": _mentions,
     "quarantine": _quarantine,
     "runs": _runs,
+    "reconciliation": _reconciliation,
+    "reference": _reference,
 }
 
 
@@ -511,7 +651,7 @@ def write_suites(suites_dir: Path = SUITES_DIR) -> list[Path]:
     suites_dir = Path(suites_dir)
     suites_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for table in TABLES:
+    for table in SUITE_TABLES:
         path = suite_path(table, suites_dir)
         path.write_text(render_suite_json(suite_dict(table)), encoding="utf-8")
         paths.append(path)
@@ -521,7 +661,7 @@ def write_suites(suites_dir: Path = SUITES_DIR) -> list[Path]:
 def stale_suites(suites_dir: Path = SUITES_DIR) -> list[str]:
     """Tables whose committed JSON differs from what the builder produces."""
     stale = []
-    for table in TABLES:
+    for table in SUITE_TABLES:
         path = suite_path(table, suites_dir)
         expected = render_suite_json(suite_dict(table))
         if not path.is_file() or path.read_text(encoding="utf-8") != expected:

@@ -27,7 +27,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from expectations.build_suites import LEVELS, ROW, STATUSES, SUITES_DIR, TODAY_PARAMETER, import_gx
+from expectations.build_suites import (
+    COMPARED_VERDICTS,
+    CURRENT_YEAR_PARAMETER,
+    LEVELS,
+    ROW,
+    STATUSES,
+    SUITE_TABLES,
+    SUITES_DIR,
+    TODAY_PARAMETER,
+    import_gx,
+)
+from stages.reference_tables import reference_check_columns
 from stages.schemas import TABLES
 
 TOO_MANY_BAD_ROWS = "too_many_bad_rows"
@@ -88,8 +99,8 @@ _STATE: dict[str, Any] = {}
 
 
 def load_suite_json(table: str, suites_dir: Path = SUITES_DIR) -> dict[str, Any]:
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+    if table not in SUITE_TABLES:
+        raise ValueError(f"unknown table {table!r}; expected one of {sorted(SUITE_TABLES)}")
     return json.loads((Path(suites_dir) / f"{table}.json").read_text(encoding="utf-8"))
 
 
@@ -230,6 +241,23 @@ def _derive_metrics(out: pd.DataFrame) -> None:
             out["_pair_ordered"] = missing | ~applies | ordered
 
 
+def _derive_reconciliation(out: pd.DataFrame) -> None:
+    cols = set(out.columns)
+    if "verdict" not in cols:
+        return
+    compared = out["verdict"].isin(COMPARED_VERDICTS).to_numpy(dtype=bool)
+    needed = ["year", "reference_value", "ratio", "source"]
+    if set(needed) <= cols:
+        has_all = out[needed].notna().all(axis=1).to_numpy(dtype=bool)
+        out["_compared_has_reference"] = ~compared | has_all
+    if {"other_year", "other_value", "year"} <= cols:
+        matches = (out["verdict"] == "matches_other_year").to_numpy(dtype=bool)
+        has_other = out[["other_year", "other_value"]].notna().all(axis=1).to_numpy(dtype=bool)
+        has_none = out[["other_year", "other_value"]].isna().all(axis=1).to_numpy(dtype=bool)
+        differs = (out["other_year"] != out["year"]).fillna(True).to_numpy(dtype=bool)
+        out["_other_year_iff_matches"] = np.where(matches, has_other & differs, has_none)
+
+
 def add_derived_columns(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Return the frame GX validates: a copy of `df` with a RangeIndex and helper columns.
 
@@ -256,6 +284,11 @@ def add_derived_columns(table: str, df: pd.DataFrame) -> pd.DataFrame:
             out[name] = out[name].dt.tz_convert("UTC").dt.tz_localize(None)
     if table == "metrics":
         _derive_metrics(out)
+    elif table == "reconciliation":
+        _derive_reconciliation(out)
+    elif table == "reference":
+        for name, column in reference_check_columns(out).items():
+            out[name] = column
     elif table == "documents" and "published" in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out["published"]):
             out["published"] = pd.Series(
@@ -343,7 +376,9 @@ def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0
         frame = add_derived_columns(table, df)
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(
-            suite, result_format=_RESULT_FORMAT, expectation_parameters={TODAY_PARAMETER: _today()}
+            suite,
+            result_format=_RESULT_FORMAT,
+            expectation_parameters={TODAY_PARAMETER: _today(), CURRENT_YEAR_PARAMETER: int(_today()[:4])},
         )
 
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}

@@ -20,27 +20,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     env.apply()
     from flows.locking import OutputLocked
+    from stages.reference_tables import ReferenceUnreadable
     from flows.pipeline import QualityGateFailed, run_pipeline
 
     if not Path(args.input).is_dir():
         print(f"tradeclaims: input folder {args.input!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    if args.reference is not None and not Path(args.reference).is_dir():
+        print(f"tradeclaims: reference folder {args.reference!r} does not exist", file=sys.stderr)
+        return EXIT_USAGE
     try:
         summary = run_pipeline(input_dir=args.input, out_dir=args.out, full_refresh=args.full_refresh,
                                batch_size=args.batch_size, progress=sys.stderr.isatty() or args.progress,
-                               wait_for_lock=args.wait)
+                               wait_for_lock=args.wait, reference_dir=args.reference)
     except OutputLocked as exc:
         print(f"tradeclaims: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except QualityGateFailed as exc:
         print(f"tradeclaims: {exc}", file=sys.stderr)
         return EXIT_QUALITY
+    except ReferenceUnreadable as exc:
+        print(f"tradeclaims: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.json:
         print(json.dumps(summary, default=str))
     else:
         for key in ("run_id", "files_seen", "documents_new", "documents_skipped", "duplicates", "files_skipped",
                     "quarantined", "facts_written", "mentions_written", "validation"):
             print(f"{key:18} {summary[key]}")
+        if summary.get("reconciliation"):
+            verdicts = ", ".join(f"{v} {n}" for v, n in summary["reconciliation"].items())
+            print(f"{'reconciliation':18} {verdicts}")
         print(f"{'output':18} {args.out}")
         if summary.get("report"):
             print(f"{'report':18} {summary['report']}")
@@ -83,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="data/out", help="output folder for the tables")
     run.add_argument("--full-refresh", action="store_true", help="reprocess every document")
     run.add_argument("--batch-size", type=int, default=500, help="documents per task")
+    run.add_argument("--reference", metavar="DIR",
+                     help="folder of reference statistics (*.csv) to check claims against "
+                          "(default: the copy shipped in stages/reference/)")
     run.add_argument("--wait", action="store_true", help="wait for another run on the same output to end")
     run.add_argument("--progress", action="store_true", help="show progress even when stderr is not a TTY")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")

@@ -30,6 +30,8 @@ from stages import write  # noqa: E402
 from stages.base import quarantine_frame  # noqa: E402
 from stages.batch import BatchOutput, concat, merge_snapshot, process_batch  # noqa: E402
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
+from stages.reconcile import VERDICTS, reconcile  # noqa: E402
+from stages.reference_tables import DEFAULT_REFERENCE_DIR, describe_rows, read_reference  # noqa: E402
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -62,6 +64,22 @@ def validate_task(tables: dict[str, pd.DataFrame], max_bad_row_share: float):
     from expectations.runner import validate_table
 
     return {name: validate_table(name, df, max_bad_row_share=max_bad_row_share) for name, df in tables.items()}
+
+
+@task(cache_policy=NO_CACHE)
+def load_reference_task(reference_dir: str | None):
+    """Read the reference statistics and run their suite; returns them, the
+    validation and one line per failed expectation (any failure stops the run)."""
+    from expectations.runner import validate_table
+
+    reference = read_reference(reference_dir)
+    validation = validate_table("reference", reference, max_bad_row_share=1.0)
+    lines = []
+    for o in validation.failed:
+        rows = sorted(pos for pos, names in validation.bad_rows.items() if o.name in names)
+        where = f"; {describe_rows(reference, rows)}" if rows else ""
+        lines.append(f"{o.name} failed ({o.detail}{where})")
+    return reference, validation, lines
 
 
 @task(cache_policy=NO_CACHE)
@@ -121,28 +139,37 @@ def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tupl
       task_runner=ThreadPoolTaskRunner(max_workers=max(1, os.cpu_count() or 1)), timeout_seconds=6 * 3600)
 def run_pipeline(input_dir: str = "seeds", out_dir: str = "data/out", full_refresh: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_bad_row_share: float = 0.5,
-                 progress: bool = False, wait_for_lock: bool = False) -> dict:
+                 progress: bool = False, wait_for_lock: bool = False,
+                 reference_dir: str | None = None) -> dict:
     """Process the `.txt` files under `input_dir` into the tables in `out_dir`.
 
     Incremental: documents whose content is already published in `out_dir`
     are skipped unless `full_refresh`. One run at a time per output folder:
-    a second one refuses (or waits, with `wait_for_lock`). Returns the run summary.
+    a second one refuses (or waits, with `wait_for_lock`). Claims are
+    reconciled with the reference statistics in `reference_dir` (default: the
+    copy in stages/reference/). Returns the run summary.
     """
     out = Path(out_dir)
     with output_lock(out, wait=wait_for_lock):
-        summary = _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress)
+        summary = _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress,
+                       reference_dir)
     publish_summary_artifacts(summary)
     return summary
 
 
 def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad_row_share: float,
-         progress: bool) -> dict:
+         progress: bool, reference_dir: str | None = None) -> dict:
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
     out_dir = str(out)
     for line in write.recover(out):
         logger.warning("recovered staging: %s", line)
+    reference_dir = str(reference_dir or DEFAULT_REFERENCE_DIR)
+    reference, reference_check, reference_failures = load_reference_task(reference_dir)
+    if reference_failures:  # an input: no row of it is dropped, the run stops
+        raise QualityGateFailed(f"run {run_id}: reference statistics in {reference_dir} failed their suite, "
+                                "nothing published: " + "; ".join(reference_failures))
 
     listing, manifest = plan_inputs(input_dir)
     previous = {name: write.read_table(out, name) for name in write.SNAPSHOT_TABLES}
@@ -168,6 +195,10 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
 
     snapshot = merge_snapshot(previous, {"documents": new_docs, "metrics": new_metrics,
                                          "mentions": new_mentions}, full_refresh)
+    # recomputed from the whole metrics snapshot; through Arrow, so that it equals
+    # the published table (nullable ints read back as floats) when nothing changed
+    snapshot["reconciliation"] = write.to_arrow(
+        "reconciliation", reconcile(snapshot["metrics"], reference).kept).to_pandas()
 
     new_ids = set(new_docs["doc_id"])
     for name in write.SNAPSHOT_TABLES:
@@ -182,12 +213,14 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
         raise QualityGateFailed(f"run {run_id}: table-level expectations failed, nothing published: "
                                 + "; ".join(f"{n}: {', '.join(f)}" for n, f in failed_tables.items()))
     q_rows: list[dict] = []
-    for name in ("documents", "metrics", "mentions"):
+    for name in ("documents", "metrics", "mentions", "reconciliation"):
         snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], validations[name])
         q_rows.extend(rows)
     # keep the tables consistent: no metrics of a dropped document, no orphan mentions
     snapshot["metrics"] = snapshot["metrics"][snapshot["metrics"]["doc_id"].isin(snapshot["documents"]["doc_id"])]
     snapshot["mentions"] = snapshot["mentions"][snapshot["mentions"]["fact_id"].isin(snapshot["metrics"]["fact_id"])]
+    reconciled = snapshot["reconciliation"]
+    snapshot["reconciliation"] = reconciled[reconciled["fact_id"].isin(snapshot["metrics"]["fact_id"])]
     quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
     quarantine["run_id"] = run_id
 
@@ -199,6 +232,9 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     stage_counts = {k: int(v) for k, v in sorted(counts.items())}
     stage_counts.update({"files_seen": int(listing.counts["files_seen"]),
                          "manifest_rows": int(manifest.counts["manifest_rows"])})
+    verdicts = snapshot["reconciliation"]["verdict"].value_counts()
+    verdict_counts = {v: int(verdicts.get(v, 0)) for v in VERDICTS}
+    stage_counts.update({f"reconcile_{v}": n for v, n in verdict_counts.items()})
     summary = {
         "run_id": run_id, "started_at": started, "finished_at": finished, "input": str(input_dir),
         "output": str(out_dir), "files_seen": int(listing.counts["files_seen"]),
@@ -214,11 +250,14 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     tables["quarantine"] = quarantine
     tables["runs"] = pd.DataFrame([summary])
     publish_task(str(out), run_id, tables)
+    validations["reference"] = reference_check  # in the report too
     summary["report"] = str(write_validation_report(out, run_id, validations))
     logger.info("run %s: %s", run_id, {k: summary[k] for k in ("documents_new", "facts_written", "quarantined")})
     summary["published"] = [n for n, t in tables.items() if t is not None]
     summary["quarantine_reasons"] = quarantine["reason"].value_counts().to_dict()
     summary["facts_by_measure"] = snapshot["metrics"]["measure"].value_counts().to_dict()
+    summary["reference"] = reference_dir
+    summary["reconciliation"] = verdict_counts
     return summary
 
 

@@ -98,10 +98,49 @@ RUNS = pa.schema(
     ]
 )
 
+RECONCILIATION = pa.schema(
+    [
+        _f("fact_id", pa.string()),
+        _f("doc_id", pa.string()),
+        _f("measure", pa.string(), doc="the fact's measure"),
+        _f("qualifier", pa.string(), doc="exact | approx | over | under: sets the tolerance band"),
+        _f("period", pa.string(), True, "the fact's period"),
+        _f("claimed_value", pa.float64(), doc="the fact's value, in `unit`"),
+        _f("unit", pa.string(), doc="the fact's unit (percent for growth)"),
+        _f("year", pa.int64(), True, "calendar year compared; null when nothing was looked up"),
+        _f("reference_value", pa.float64(), True, "reference figure for `year` (growth: % change on year-1)"),
+        _f("ratio", pa.float64(), True, "claimed / reference as levels (growth: of 1 + rate/100)"),
+        _f("verdict", pa.string(),
+           doc="consistent | inconsistent | matches_other_year | no_reference | not_comparable"),
+        _f("other_year", pa.int64(), True, "the year whose figure the claim matches (matches_other_year)"),
+        _f("other_value", pa.float64(), True, "that year's reference figure"),
+        _f("source", pa.string(), True, "publisher and series of the reference figures used"),
+        _f("reason", pa.string(), doc="why this verdict, briefly"),
+        _f("quote", pa.string(), doc="the fact's evidence: its first mention"),
+        _f("run_id", pa.string(), doc="run that processed the document"),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "metrics": METRICS,
     "mentions": MENTIONS,
     "quarantine": QUARANTINE,
     "runs": RUNS,
+    "reconciliation": RECONCILIATION,
 }
+
+# Inputs validated with a suite but never written to OUT.
+REFERENCE = pa.schema(
+    [
+        _f("reporter", pa.string(), doc="ISO 3166 alpha-3 of the publisher's country (total: pair in order)"),
+        _f("partner", pa.string(), doc="ISO 3166 alpha-3 (or WLD)"),
+        _f("flow", pa.string(), doc="total | export | import"),
+        _f("year", pa.int64(), doc="calendar year"),
+        _f("value", pa.float64(), doc="the amount as published"),
+        _f("unit", pa.string(), doc="ISO 4217 currency code"),
+        _f("source", pa.string(), doc="publisher and series"),
+    ]
+)
+
+INPUT_TABLES: dict[str, pa.Schema] = {"reference": REFERENCE}

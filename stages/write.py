@@ -2,8 +2,9 @@
 
 Layout of an output folder OUT:
 
-- `documents.parquet`, `metrics.parquet`, `mentions.parquet`: the current
-  snapshot, rewritten only when its content changes;
+- `documents.parquet`, `metrics.parquet`, `mentions.parquet`,
+  `reconciliation.parquet`: the current snapshot, rewritten only when its
+  content changes;
 - `quarantine/<run_id>.parquet`, `runs/<run_id>.parquet`: one file per run,
   never rewritten (a folder of Parquet files is one table to every reader);
 - `.staging/<run_id>/`: where a run writes before publishing (write, audit,
@@ -25,7 +26,7 @@ import pyarrow.parquet as pq
 
 from .schemas import SCHEMA_VERSION, TABLES
 
-SNAPSHOT_TABLES = ("documents", "metrics", "mentions")
+SNAPSHOT_TABLES = ("documents", "metrics", "mentions", "reconciliation")
 PER_RUN_TABLES = ("quarantine", "runs")
 STAGING = ".staging"
 READY = "READY"
@@ -51,6 +52,10 @@ def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
             values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values]
         elif pa.types.is_string(f.type):
             values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+        elif pa.types.is_integer(f.type) and f.nullable:
+            # a nullable int column reads back from Parquet as floats with NaN
+            values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
+                      for v in values]
         cols[f.name] = pa.array(values, type=f.type)
     table = pa.Table.from_pydict(cols, schema=schema)
     return table.replace_schema_metadata({b"tradeclaims.schema_version": SCHEMA_VERSION.encode(),

@@ -165,12 +165,55 @@ def _valid_runs() -> list[dict]:
                          finished_at=T0 + dt.timedelta(days=1, seconds=3), validation="failed")]
 
 
+def _reconciliation(**overrides: object) -> dict:
+    row = {
+        "fact_id": "f-010",
+        "doc_id": DOC_A,
+        "measure": "value",
+        "qualifier": "over",
+        "period": "2018",
+        "claimed_value": 100e9,
+        "unit": "USD",
+        "year": 2018,
+        "reference_value": 107.06e9,
+        "ratio": 100e9 / 107.06e9,
+        "verdict": "consistent",
+        "other_year": None,
+        "other_value": None,
+        "source": "General Administration of Customs of the People's Republic of China",
+        "reason": "over: 2018 reference within the band",
+        "quote": "The $100 billion mark was reached in 2018",
+        "run_id": RUN_ID,
+    }
+    row.update(overrides)
+    return row
+
+
+def _valid_reconciliation() -> list[dict]:
+    """One row per verdict."""
+    return [
+        _reconciliation(),
+        _reconciliation(fact_id="f-011", period="2020", claimed_value=146e9, year=2020,
+                        reference_value=107.76e9, ratio=146e9 / 107.76e9, verdict="matches_other_year", other_year=2021,
+                        other_value=146.887e9, reason="2021 within"),
+        _reconciliation(fact_id="f-012", qualifier="exact", period="2019", claimed_value=150e9, year=2019,
+                        reference_value=110.79e9, ratio=150e9 / 110.79e9, verdict="inconsistent",
+                        reason="no year within"),
+        _reconciliation(fact_id="f-013", period="2031", year=2031, reference_value=None, ratio=None,
+                        source=None, verdict="no_reference", reason="no reference figure"),
+        _reconciliation(fact_id="f-014", doc_id=DOC_B, qualifier="exact", period=None, year=None,
+                        reference_value=None, ratio=None, source=None, verdict="not_comparable",
+                        reason="no period"),
+    ]
+
+
 ROW_BUILDERS: dict[str, Callable[..., dict]] = {
     "metrics": _metric,
     "documents": _document,
     "mentions": _mention,
     "quarantine": _quarantine_row,
     "runs": _run,
+    "reconciliation": _reconciliation,
 }
 VALID_ROWS: dict[str, Callable[[], list[dict]]] = {
     "metrics": _valid_metrics,
@@ -178,6 +221,7 @@ VALID_ROWS: dict[str, Callable[[], list[dict]]] = {
     "mentions": _valid_mentions,
     "quarantine": _valid_quarantine,
     "runs": _valid_runs,
+    "reconciliation": _valid_reconciliation,
 }
 
 
