@@ -37,6 +37,9 @@ PREFIX_CURRENCY = {
     "RM": "MYR", "THB": "THB", "PHP": "PHP", "₱": "PHP", "PKR": "PKR", "ZAR": "ZAR", "SEK": "SEK",
     "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "UAH": "UAH", "EGP": "EGP", "NGN": "NGN", "BDT": "BDT",
     "₫": "VND", "₦": "NGN", "₴": "UAH", "₸": "KZT", "VNĐ": "VND", "VND": "VND", "NGN": "NGN",
+    "NT$": "TWD", "TWD": "TWD", "Dh": "AED", "SR": "SAR", "QR": "QAR", "QAR": "QAR", "KSh": "KES", "KES": "KES",
+    "GH₵": "GHS", "GHS": "GHS", "E£": "EGP", "LE": "EGP", "BYN": "BYN", "UZS": "UZS",
+    "CLP": "CLP", "COP": "COP", "PEN": "PEN", "ARS": "ARS", "KWD": "KWD", "BHD": "BHD", "OMR": "OMR",
 }
 # Words after the number -> ISO 4217 (longest match wins).
 SUFFIX_CURRENCY = {
@@ -55,7 +58,11 @@ SUFFIX_CURRENCY = {
     "hryvnias": "UAH", "hryvnia": "UAH", "zlotys": "PLN", "zloty": "PLN", "Swiss francs": "CHF",
     "francs": "CHF", "kronor": "SEK", "naira": "NGN", "taka": "BDT", "pesos": "MXN",
     "Mexican pesos": "MXN", "Philippine pesos": "PHP", "Argentine pesos": "ARS",
-    "Belarusian rubles": "BYN", "Kazakh tenge": "KZT",
+    "Belarusian rubles": "BYN", "Belarusian roubles": "BYN", "Kazakh tenge": "KZT", "Egyptian pounds": "EGP",
+    "Taiwan dollars": "TWD", "New Taiwan dollars": "TWD", "Uzbek sums": "UZS", "soums": "UZS", "sums": "UZS",
+    "Kenyan shillings": "KES", "shillings": "KES", "cedis": "GHS", "Chilean pesos": "CLP", "Colombian pesos": "COP",
+    "Bangladeshi taka": "BDT", "Saudi riyals": "SAR", "Qatari riyals": "QAR", "UAE dirhams": "AED",
+    "Emirati dirhams": "AED", "Iraqi dinars": "IQD", "Kuwaiti dinars": "KWD", "Mexican peso": "MXN",
 }
 
 
@@ -98,7 +105,8 @@ VOLUME_UNITS = {
     "million tonnes": ("t", 1e6), "million tons": ("t", 1e6),
     "cubic metres": ("m3", 1), "cubic meters": ("m3", 1), "cubic metre": ("m3", 1),
     "cubic meter": ("m3", 1), "cu m": ("m3", 1), "m3": ("m3", 1), "m³": ("m3", 1),
-    "bcm": ("m3", 1e9), "mcm": ("m3", 1e6),
+    "bcm": ("m3", 1e9), "mcm": ("m3", 1e6), "billion cubic metres": ("m3", 1e9),
+    "kilograms": ("t", 1e-3), "kg": ("t", 1e-3),
     "barrels": ("bbl", 1), "barrel": ("bbl", 1), "bbl": ("bbl", 1), "bbls": ("bbl", 1),
 }
 _VOL = _alt(VOLUME_UNITS)
