@@ -21,7 +21,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     env.apply()
     from flows.locking import OutputLocked
     from stages.reference_tables import ReferenceUnreadable
-    from flows.pipeline import QualityGateFailed, run_pipeline
+    from flows.pipeline import QualityGateFailed, run_with_runner
 
     if not Path(args.input).is_dir():
         print(f"tradeclaims: input folder {args.input!r} does not exist", file=sys.stderr)
@@ -29,10 +29,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.reference is not None and not Path(args.reference).is_dir():
         print(f"tradeclaims: reference folder {args.reference!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    if args.dask_address and args.runner != "dask":
+        print("tradeclaims: --dask-address needs --runner dask", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        summary = run_pipeline(input_dir=args.input, out_dir=args.out, full_refresh=args.full_refresh,
-                               batch_size=args.batch_size, progress=sys.stderr.isatty() or args.progress,
-                               wait_for_lock=args.wait, reference_dir=args.reference)
+        summary = run_with_runner(args.runner, args.dask_address, input_dir=args.input, out_dir=args.out,
+                                  full_refresh=args.full_refresh, batch_size=args.batch_size,
+                                  progress=sys.stderr.isatty() or args.progress, wait_for_lock=args.wait,
+                                  reference_dir=args.reference)
     except OutputLocked as exc:
         print(f"tradeclaims: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -93,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="data/out", help="output folder for the tables")
     run.add_argument("--full-refresh", action="store_true", help="reprocess every document")
     run.add_argument("--batch-size", type=int, default=500, help="documents per task")
+    run.add_argument("--runner", choices=("default", "threads", "dask"), default="default",
+                     help="where batches run: default = one process per core; threads = this process; "
+                          "dask = a local Dask cluster, or the scheduler at --dask-address")
+    run.add_argument("--dask-address", help="address of an existing Dask scheduler (tcp://host:8786)")
     run.add_argument("--reference", metavar="DIR",
                      help="folder of reference statistics (*.csv) to check claims against "
                           "(default: the copy shipped in stages/reference/)")

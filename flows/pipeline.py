@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections import Counter
+import time
+from collections import Counter, deque
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +23,8 @@ env.apply()
 import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 from flows.locking import output_lock  # noqa: E402
 from flows.progress import BatchProgress  # noqa: E402
@@ -34,6 +37,64 @@ from stages.reconcile import VERDICTS, reconcile  # noqa: E402
 from stages.reference_tables import DEFAULT_REFERENCE_DIR, describe_rows, read_reference  # noqa: E402
 
 DEFAULT_BATCH_SIZE = 500
+RUNNERS = ("default", "threads", "dask")
+
+
+def task_runner_for(runner: str = "default", dask_address: str | None = None) -> TaskRunner:
+    """The task runner a run's batches go to, by name.
+
+    `default`: one worker process per core (extraction is CPU-bound, and
+    threads share one core under the GIL); `threads`: one process, for
+    debugging; `dask`: a local Dask cluster of single-threaded processes, one
+    per core, or the existing scheduler at `dask_address`.
+    """
+    workers = max(1, os.cpu_count() or 1)
+    if runner == "default":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    raise ValueError(f"unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}")
+
+
+def run_with_runner(runner: str = "default", dask_address: str | None = None, **params) -> dict:
+    """Run the flow with its batches on the named task runner (see task_runner_for)."""
+    flow_on_runner = run_pipeline.with_options(task_runner=task_runner_for(runner, dask_address))
+    with _one_temporary_api(runner):
+        return flow_on_runner(runner=runner, dask_address=dask_address, **params)
+
+
+@contextmanager
+def _one_temporary_api(runner: str):
+    """Worker processes report to the run's own temporary API.
+
+    Without an API URL every worker process would start a temporary server of
+    its own (about 200 MB and seconds of start-up each). Started here, its
+    URL goes to the workers in the settings Prefect hands them.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+
+    if runner == "threads" or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # once per process; stopped at exit, as Prefect's own
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _runner_name(task_runner: TaskRunner) -> str:
+    if type(task_runner).__name__ == "DaskTaskRunner":
+        return "dask"
+    return "threads" if isinstance(task_runner, ThreadPoolTaskRunner) else "default"
 
 
 class QualityGateFailed(RuntimeError):
@@ -99,19 +160,85 @@ def write_validation_report(out: Path, run_id: str, validations: dict) -> Path:
                          run_id=run_id)
 
 
-def _chunks(files: pd.DataFrame, size: int):
-    for i in range(0, len(files), size):
-        yield files.iloc[i:i + size].reset_index(drop=True)
+def batch_inputs(files: pd.DataFrame, manifest: pd.DataFrame, published: dict[str, str], size: int):
+    """Yield (files, manifest rows, known contents) per batch of `size` files.
+
+    Each batch gets only its own manifest rows and the published content
+    hashes of its own sources (sha256 → source), so what is sent to a task
+    does not grow with the corpus. `published` maps source → sha256.
+    """
+    position = pd.Series(range(len(files)), index=files["source"], dtype="int64")
+    batch_of = manifest["doc"].map(position) // size  # NaN: no listed file
+    manifest_of = {int(b): rows.reset_index(drop=True) for b, rows in manifest.groupby(batch_of)}
+    for b, start in enumerate(range(0, len(files), size)):
+        batch = files.iloc[start:start + size].reset_index(drop=True)
+        known = {published[s]: s for s in batch["source"] if s in published}
+        yield batch, manifest_of.get(b, manifest.iloc[0:0]), known
 
 
-def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame, mentions: pd.DataFrame):
-    """Two new files with one content: the first (by source) is the document."""
+def results_in_order(submit, batches, in_flight: int):
+    """`submit(*args)` each batch's arguments, at most `in_flight` at a time;
+    yield the results in batch order (`.result()` re-raises a failed batch).
+
+    Submitting everything at once would keep every batch's input and output
+    queued at once; a bounded window keeps memory flat whatever the corpus size.
+    """
+    pending: deque = deque()
+    for args in batches:
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+        pending.append(submit(*args))
+    while pending:
+        yield pending.popleft().result()
+
+
+def _stopwatch():
+    """`lap(phase)` adds the seconds since the previous lap to `phase`; returns all laps."""
+    laps: Counter = Counter()
+    last = [time.perf_counter()]
+
+    def lap(phase: str) -> dict[str, float]:
+        now = time.perf_counter()
+        laps[phase] += now - last[0]
+        last[0] = now
+        return {k: round(v, 3) for k, v in laps.items()}
+    return lap
+
+
+def _in_flight_limit(runner: str) -> int:
+    """Two batches per worker: one running, one queued, so no worker waits."""
+    workers = os.cpu_count() or 1
+    if runner == "dask":
+        task_runner = FlowRunContext.get().task_runner
+        workers = sum(task_runner.client.nthreads().values()) or workers
+    return 2 * workers
+
+
+def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame, mentions: pd.DataFrame,
+                                  published: dict[str, str] | None = None):
+    """Two new files with one content: the first (by source) is the document.
+
+    A new file whose content is published under another source (`published`:
+    sha256 → source) is a duplicate of that one: a batch only knows the
+    published contents of its own sources, so this is checked here.
+    """
+    rows = []
+    if published and len(documents):
+        again = documents["sha256"].isin(published.keys())
+        rows = [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
+                 "detail": f"same content as {published[h]}", "record": None}
+                for s, d, h in zip(documents.loc[again, "source"], documents.loc[again, "doc_id"],
+                                   documents.loc[again, "sha256"])]
+        gone = set(documents.loc[again, "doc_id"])
+        documents = documents.loc[~again]
+        metrics = metrics.loc[~metrics["doc_id"].isin(gone)]
+        mentions = mentions.loc[~mentions["doc_id"].isin(gone)]
     documents = documents.sort_values("source", kind="stable", ignore_index=True)
     dup = documents.duplicated("doc_id", keep="first")
     first_source = documents.drop_duplicates("doc_id").set_index("doc_id")["source"]
-    rows = [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
-             "detail": f"same content as {first_source[d]}", "record": None}
-            for s, d in zip(documents.loc[dup, "source"], documents.loc[dup, "doc_id"])]
+    rows += [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
+              "detail": f"same content as {first_source[d]}", "record": None}
+             for s, d in zip(documents.loc[dup, "source"], documents.loc[dup, "doc_id"])]
     metrics = metrics.drop_duplicates(["doc_id", "fact_id"])
     mentions = mentions.drop_duplicates(["doc_id", "fact_id", "char_start", "char_end"])
     return documents.loc[~dup].reset_index(drop=True), metrics, mentions, quarantine_frame(rows)
@@ -136,30 +263,39 @@ def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tupl
 
 
 @flow(name="tradeclaims-run", flow_run_name="tradeclaims {input_dir} -> {out_dir}",
-      task_runner=ThreadPoolTaskRunner(max_workers=max(1, os.cpu_count() or 1)), timeout_seconds=6 * 3600)
+      task_runner=task_runner_for("default"), timeout_seconds=6 * 3600)
 def run_pipeline(input_dir: str = "seeds", out_dir: str = "data/out", full_refresh: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_bad_row_share: float = 0.5,
-                 progress: bool = False, wait_for_lock: bool = False,
-                 reference_dir: str | None = None) -> dict:
+                 progress: bool = False, wait_for_lock: bool = False, runner: str = "default",
+                 dask_address: str | None = None, reference_dir: str | None = None) -> dict:
     """Process the `.txt` files under `input_dir` into the tables in `out_dir`.
 
     Incremental: documents whose content is already published in `out_dir`
     are skipped unless `full_refresh`. One run at a time per output folder:
-    a second one refuses (or waits, with `wait_for_lock`). Claims are
-    reconciled with the reference statistics in `reference_dir` (default: the
-    copy in stages/reference/). Returns the run summary.
+    a second one refuses (or waits, with `wait_for_lock`). Batches run on
+    `runner` (`default`, `threads` or `dask`, see task_runner_for). Claims
+    are reconciled with the reference statistics in `reference_dir` (default:
+    the copy in stages/reference/). Returns the run summary.
     """
+    if _runner_name(FlowRunContext.get().task_runner) != runner:
+        # called by name (a deployment, a script) with another runner than
+        # the flow's own: run again as a subflow on the one asked for
+        return run_with_runner(runner, dask_address, input_dir=input_dir, out_dir=out_dir,
+                               full_refresh=full_refresh, batch_size=batch_size,
+                               max_bad_row_share=max_bad_row_share, progress=progress,
+                               wait_for_lock=wait_for_lock, reference_dir=reference_dir)
     out = Path(out_dir)
     with output_lock(out, wait=wait_for_lock):
-        summary = _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress,
+        summary = _run(input_dir, out, full_refresh, batch_size, max_bad_row_share, progress, runner,
                        reference_dir)
     publish_summary_artifacts(summary)
     return summary
 
 
 def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad_row_share: float,
-         progress: bool, reference_dir: str | None = None) -> dict:
+         progress: bool, runner: str = "default", reference_dir: str | None = None) -> dict:
     logger = get_run_logger()
+    lap = _stopwatch()
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
     out_dir = str(out)
@@ -173,40 +309,57 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
 
     listing, manifest = plan_inputs(input_dir)
     previous = {name: write.read_table(out, name) for name in write.SNAPSHOT_TABLES}
-    known = {} if full_refresh else dict(zip(previous["documents"]["sha256"], previous["documents"]["source"]))
+    prev_docs = previous["documents"]
+    published = {} if full_refresh else dict(zip(prev_docs["source"], prev_docs["sha256"]))
 
-    futures = [process_batch_task.submit(batch, manifest.kept, known)
-               for batch in _chunks(listing.kept, max(1, batch_size))]
+    size = max(1, batch_size)
     outputs: list[BatchOutput] = []
-    with BatchProgress(progress, len(listing.kept), batch_size) as bar:
-        for fut in futures:
-            outputs.append(fut.result())  # re-raises a failed batch
+    batches = batch_inputs(listing.kept, manifest.kept, published, size)
+    if len(listing.kept) <= size:  # one batch: not worth starting worker processes for
+        results = (process_batch_task(*args) for args in batches)
+    else:
+        results = results_in_order(process_batch_task.submit, batches, _in_flight_limit(runner))
+    lap("plan")
+    with BatchProgress(progress, len(listing.kept), size) as bar:
+        for output in results:
+            outputs.append(output)
             bar.batch_done()
+    lap("batches")
 
     counts: Counter = Counter()
+    stage_seconds: Counter = Counter()
     for o in outputs:
         counts.update(o.counts)
+        stage_seconds.update(o.seconds)
     new_docs, new_metrics, new_mentions, dup_q = _split_cross_batch_duplicates(
         concat([o.documents for o in outputs], ["doc_id", "source"]),
         concat([o.metrics for o in outputs], ["doc_id", "fact_id"]),
-        concat([o.mentions for o in outputs], ["doc_id", "fact_id", "char_start", "char_end"]))
+        concat([o.mentions for o in outputs], ["doc_id", "fact_id", "char_start", "char_end"]),
+        {sha: source for source, sha in published.items()})
     quarantine = concat([listing.quarantine, manifest.quarantine] + [o.quarantine for o in outputs] + [dup_q],
                         list(listing.quarantine.columns))
+    del outputs  # the per-batch frames: now in the tables above, not held twice
 
-    snapshot = merge_snapshot(previous, {"documents": new_docs, "metrics": new_metrics,
-                                         "mentions": new_mentions}, full_refresh)
+    new_ids = set(new_docs["doc_id"])
+    facts_new = int(new_metrics["fact_id"].nunique()) if len(new_metrics) else 0
+    mentions_new = len(new_mentions)
+    new = {"documents": new_docs, "metrics": new_metrics, "mentions": new_mentions}
+    del new_docs, new_metrics, new_mentions  # from here on only in the snapshot: memory holds them once
+    snapshot = merge_snapshot(previous, new, full_refresh)
+    del new
     # recomputed from the whole metrics snapshot; through Arrow, so that it equals
     # the published table (nullable ints read back as floats) when nothing changed
     snapshot["reconciliation"] = write.to_arrow(
         "reconciliation", reconcile(snapshot["metrics"], reference).kept).to_pandas()
 
-    new_ids = set(new_docs["doc_id"])
     for name in write.SNAPSHOT_TABLES:
         snapshot[name] = write.conform(name, snapshot[name])
         snapshot[name]["run_id"] = previous_run_ids(previous[name], snapshot[name], run_id, new_ids)
 
     # audit: validate what would be published; bad rows go to quarantine
+    lap("merge")
     validations = validate_task(snapshot, max_bad_row_share)
+    lap("validate")
     failed_tables = {n: v.table_failures for n, v in validations.items() if not v.passed}
     if failed_tables:
         write.discard(out, run_id)
@@ -228,7 +381,6 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
                for name in write.SNAPSHOT_TABLES}
 
     finished = datetime.now(timezone.utc)
-    facts_new = int(new_metrics["fact_id"].nunique()) if len(new_metrics) else 0
     stage_counts = {k: int(v) for k, v in sorted(counts.items())}
     stage_counts.update({"files_seen": int(listing.counts["files_seen"]),
                          "manifest_rows": int(manifest.counts["manifest_rows"])})
@@ -238,20 +390,24 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     summary = {
         "run_id": run_id, "started_at": started, "finished_at": finished, "input": str(input_dir),
         "output": str(out_dir), "files_seen": int(listing.counts["files_seen"]),
-        "documents_new": int(len(new_docs)), "documents_skipped": int(counts["documents_skipped"]),
+        "documents_new": len(new_ids), "documents_skipped": int(counts["documents_skipped"]),
         "duplicates": int((quarantine["reason"] == "duplicate").sum()),
         "files_skipped": int(listing.counts["skipped"]), "quarantined": int(len(quarantine)),
         "sentences": int(counts["clean_sentences"]), "facts_written": facts_new,
-        "mentions_written": int(len(new_mentions)), "validation": "passed",
+        "mentions_written": mentions_new, "validation": "passed",
         "counts_json": json.dumps(stage_counts, sort_keys=True),
     }
     tables: dict[str, pd.DataFrame | None] = {
         name: (snapshot[name] if changed[name] else None) for name in write.SNAPSHOT_TABLES}
     tables["quarantine"] = quarantine
     tables["runs"] = pd.DataFrame([summary])
+    lap("merge")
     publish_task(str(out), run_id, tables)
+    lap("publish")
     validations["reference"] = reference_check  # in the report too
     summary["report"] = str(write_validation_report(out, run_id, validations))
+    summary["seconds_by_phase"] = lap("report")  # in this process; stages below: summed over the workers
+    summary["seconds_in_batches"] = {k: round(v, 3) for k, v in stage_seconds.items()}
     logger.info("run %s: %s", run_id, {k: summary[k] for k in ("documents_new", "facts_written", "quarantined")})
     summary["published"] = [n for n, t in tables.items() if t is not None]
     summary["quarantine_reasons"] = quarantine["reason"].value_counts().to_dict()

@@ -1,0 +1,112 @@
+"""Batches are bounded: what each task gets, how many run at once, and which runner runs them.
+
+No flow is started here (see test_runners.py for that).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from flows import cli
+from flows.pipeline import _split_cross_batch_duplicates, batch_inputs, results_in_order, task_runner_for
+from stages.batch import process_batch
+
+
+def _listing(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"source": [f"d{i:02d}.txt" for i in range(n)], "path": [f"/x/d{i:02d}.txt" for i in range(n)],
+                         "size": [10] * n})
+
+
+def test_each_batch_gets_only_its_own_manifest_rows_and_published_hashes():
+    files = _listing(7)
+    manifest = pd.DataFrame({"doc": ["d00.txt", "d04.txt", "d06.txt", "gone.txt"],
+                             "published": [None] * 4, "source_url": [None] * 4, "title": ["a", "b", "c", "x"]})
+    published = {"d01.txt": "sha1", "d05.txt": "sha5", "old.txt": "sha-old"}
+    batches = list(batch_inputs(files, manifest, published, size=3))
+    assert [list(b["source"]) for b, _, _ in batches] == [
+        ["d00.txt", "d01.txt", "d02.txt"], ["d03.txt", "d04.txt", "d05.txt"], ["d06.txt"]]
+    assert [list(m["doc"]) for _, m, _ in batches] == [["d00.txt"], ["d04.txt"], ["d06.txt"]]
+    assert [k for _, _, k in batches] == [{"sha1": "d01.txt"}, {"sha5": "d05.txt"}, {}]
+    assert list(batches[0][1].columns) == list(manifest.columns)
+
+
+def test_a_corpus_without_manifest_rows_gives_empty_manifests_with_the_columns():
+    manifest = pd.DataFrame(columns=["doc", "published", "source_url", "title"])
+    batches = list(batch_inputs(_listing(4), manifest, {}, size=2))
+    assert len(batches) == 2 and all(len(m) == 0 and list(m.columns) == list(manifest.columns)
+                                     for _, m, _ in batches)
+
+
+class _Future:
+    def __init__(self, value, tracker):
+        self.value, self.tracker = value, tracker
+
+    def result(self):
+        self.tracker["running"] -= 1
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value * 10
+
+
+def test_no_more_than_the_window_is_in_flight_and_results_come_in_batch_order():
+    tracker = {"running": 0, "peak": 0}
+
+    def submit(x):
+        tracker["running"] += 1
+        tracker["peak"] = max(tracker["peak"], tracker["running"])
+        return _Future(x, tracker)
+
+    results = list(results_in_order(submit, ((i,) for i in range(25)), in_flight=4))
+    assert results == [i * 10 for i in range(25)]
+    assert tracker["peak"] == 4 and tracker["running"] == 0
+
+
+def test_a_failed_batch_is_raised():
+    tracker = {"running": 0}
+    args = [(1,), (ValueError("batch 2 failed"),), (3,)]
+    with pytest.raises(ValueError, match="batch 2"):
+        list(results_in_order(lambda x: _Future(x, tracker), iter(args), in_flight=2))
+
+
+def test_content_published_under_another_source_is_a_duplicate_and_its_rows_go():
+    docs = pd.DataFrame({"doc_id": ["aaa", "bbb"], "source": ["moved.txt", "new.txt"],
+                         "sha256": ["sha-a", "sha-b"]})
+    metrics = pd.DataFrame({"doc_id": ["aaa", "bbb", "bbb"], "fact_id": ["f1", "f2", "f3"]})
+    mentions = pd.DataFrame({"doc_id": ["aaa", "bbb"], "fact_id": ["f1", "f2"], "char_start": [0, 0],
+                             "char_end": [3, 3]})
+    kept, m, mm, q = _split_cross_batch_duplicates(docs, metrics, mentions, {"sha-a": "old.txt"})
+    assert list(kept["source"]) == ["new.txt"]
+    assert set(m["doc_id"]) == {"bbb"} and set(mm["doc_id"]) == {"bbb"}
+    assert list(q["reason"]) == ["duplicate"] and list(q["source"]) == ["moved.txt"]
+    assert q["detail"].iloc[0] == "same content as old.txt"
+
+
+def test_runners_by_name():
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    assert isinstance(task_runner_for("default"), ProcessPoolTaskRunner)
+    assert isinstance(task_runner_for("threads"), ThreadPoolTaskRunner)
+    local = task_runner_for("dask")
+    assert isinstance(local, DaskTaskRunner) and local.address is None
+    assert local.cluster_kwargs["processes"] is True and local.cluster_kwargs["threads_per_worker"] == 1
+    remote = task_runner_for("dask", "tcp://127.0.0.1:8786")
+    assert remote.address == "tcp://127.0.0.1:8786" and not remote.cluster_kwargs
+    with pytest.raises(ValueError, match="unknown runner"):
+        task_runner_for("spark")
+
+
+def test_cli_refuses_a_dask_address_without_the_dask_runner(tmp_path, capsys):
+    code = cli.main(["run", "--input", str(tmp_path), "--out", str(tmp_path / "out"),
+                     "--dask-address", "tcp://127.0.0.1:8786"])
+    assert code == cli.EXIT_USAGE
+    assert "--runner dask" in capsys.readouterr().err
+
+
+def test_a_batch_reports_the_seconds_of_each_stage(tmp_path):
+    (tmp_path / "a.txt").write_text("Trade between India and Brazil rose 12% to $15 billion in 2022.\n")
+    files = pd.DataFrame({"source": ["a.txt"], "path": [str(tmp_path / "a.txt")], "size": [60]})
+    out = process_batch(files, pd.DataFrame(columns=["doc", "published", "source_url", "title"]))
+    assert set(out.seconds) == {"ingest", "clean", "extract"} and all(v >= 0 for v in out.seconds.values())
+    assert len(out.metrics) >= 1
