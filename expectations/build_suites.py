@@ -44,7 +44,7 @@ SUITE_VERSIONS: dict[str, str] = {
     "metrics": "1.0.0",
     "mentions": "1.0.0",
     "quarantine": "1.0.0",
-    "runs": "1.0.0",
+    "runs": "1.1.0",
     "reconciliation": "1.0.0",
     "reference": "1.0.0",
 }
@@ -174,6 +174,12 @@ DERIVED_COLUMNS: dict[str, dict[str, str]] = {
         "_other_year_iff_matches": (
             "other_year and other_value are set exactly where the verdict is matches_other_year, "
             "and other_year differs from year"
+        ),
+    },
+    "runs": {
+        "_files_accounted": (
+            "files_seen = files_documents + files_quarantined + duplicates + files_skipped "
+            "(true for runs recorded before files_documents existed)"
         ),
     },
     # Computed by stages.reference_tables.reference_check_columns.
@@ -459,6 +465,8 @@ RUN_COUNT_COLUMNS = (
     "sentences",
     "facts_written",
     "mentions_written",
+    "files_documents",
+    "files_quarantined",
 )
 
 
@@ -491,6 +499,10 @@ def _runs() -> list[Any]:
         _expectation(
             gxe.ExpectColumnValuesToBeJsonParseable, "runs.counts_json", ROW,
             "counts_json is JSON", column="counts_json",
+        ),
+        _expectation(
+            gxe.ExpectColumnValuesToBeInSet, "runs.files_accounted", ROW,
+            DERIVED_COLUMNS["runs"]["_files_accounted"], column="_files_accounted", value_set=[True],
         ),
     ]
 

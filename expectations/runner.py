@@ -286,6 +286,9 @@ def add_derived_columns(table: str, df: pd.DataFrame) -> pd.DataFrame:
         _derive_metrics(out)
     elif table == "reconciliation":
         _derive_reconciliation(out)
+    elif table == "runs" and "files_documents" in out.columns:
+        parts = out[["files_documents", "files_quarantined", "duplicates", "files_skipped"]].sum(axis=1)
+        out["_files_accounted"] = out["files_documents"].isna() | (out["files_seen"] == parts)
     elif table == "reference":
         for name, column in reference_check_columns(out).items():
             out[name] = column
@@ -445,11 +448,22 @@ def table_path(out_dir: str | Path, table: str) -> Path | None:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a Parquet file or folder (hive partitions allowed) into pandas."""
+    """Read a Parquet file or folder (hive partitions allowed) into pandas.
+
+    The files of a folder may differ by columns added later (additive schema
+    changes): every column of every file is read, null where a file lacks it.
+    """
     import pyarrow as pa
+    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    data = pq.read_table(path)
+    if Path(path).is_dir():
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        schema = pa.unify_schemas([dataset.schema] + [pq.read_schema(f) for f in dataset.files],
+                                  promote_options="permissive")
+        data = ds.dataset(path, schema=schema, format="parquet", partitioning="hive").to_table()
+    else:
+        data = pq.read_table(path)
     for i, fld in enumerate(data.schema):  # hive partition keys come back dictionary-encoded
         if pa.types.is_dictionary(fld.type):
             data = data.set_column(i, fld.name, data.column(i).cast(fld.type.value_type))

@@ -19,7 +19,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from flows import env
 
     env.apply()
-    from flows.locking import OutputLocked
+    from flows.locking import OutputLocked, output_lock
+    from stages.ingest import InputUnusable
     from stages.reference_tables import ReferenceUnreadable
     from flows.pipeline import QualityGateFailed, run_with_runner
 
@@ -33,10 +34,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("tradeclaims: --dask-address needs --runner dask", file=sys.stderr)
         return EXIT_USAGE
     try:
-        summary = run_with_runner(args.runner, args.dask_address, input_dir=args.input, out_dir=args.out,
-                                  full_refresh=args.full_refresh, batch_size=args.batch_size,
-                                  progress=sys.stderr.isatty() or args.progress, wait_for_lock=args.wait,
-                                  reference_dir=args.reference)
+        # the output lock first: a second run refuses (or waits) before Prefect starts
+        with output_lock(Path(args.out), wait=args.wait):
+            summary = run_with_runner(args.runner, args.dask_address, input_dir=args.input, out_dir=args.out,
+                                      full_refresh=args.full_refresh, batch_size=args.batch_size,
+                                      progress=sys.stderr.isatty() or args.progress, wait_for_lock=args.wait,
+                                      reference_dir=args.reference)
+    except InputUnusable as exc:
+        print(f"tradeclaims: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OutputLocked as exc:
         print(f"tradeclaims: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -49,8 +55,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, default=str))
     else:
-        for key in ("run_id", "files_seen", "documents_new", "documents_skipped", "duplicates", "files_skipped",
-                    "quarantined", "facts_written", "mentions_written", "validation"):
+        for key in ("run_id", "files_seen", "files_documents", "files_quarantined", "duplicates", "files_skipped",
+                    "documents_new", "documents_skipped", "quarantined", "facts_written", "mentions_written",
+                    "validation"):
             print(f"{key:18} {summary[key]}")
         if summary.get("reconciliation"):
             verdicts = ", ".join(f"{v} {n}" for v, n in summary["reconciliation"].items())

@@ -30,6 +30,7 @@ from flows.locking import output_lock  # noqa: E402
 from flows.progress import BatchProgress  # noqa: E402
 from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
+from stages.accounting import file_fates  # noqa: E402
 from stages.base import quarantine_frame  # noqa: E402
 from stages.batch import BatchOutput, concat, merge_snapshot, process_batch  # noqa: E402
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
@@ -375,6 +376,13 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     reconciled = snapshot["reconciliation"]
     snapshot["reconciliation"] = reconciled[reconciled["fact_id"].isin(snapshot["metrics"]["fact_id"])]
     quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
+    # every input file is a document, quarantined, a duplicate or skipped; one
+    # found nowhere gets a row of its own rather than vanish
+    fates = file_fates(listing.kept["source"], quarantine, snapshot["documents"])
+    if len(fates.unaccounted):
+        logger.error("%d input files were neither documents nor quarantined: %s", len(fates.unaccounted),
+                     ", ".join(fates.unaccounted["source"][:10]))
+        quarantine = concat([quarantine, fates.unaccounted], list(quarantine.columns))
     quarantine["run_id"] = run_id
 
     changed = {name: not (write.table_path(out, name).exists() and _same_rows(previous[name], snapshot[name]))
@@ -391,7 +399,8 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
         "run_id": run_id, "started_at": started, "finished_at": finished, "input": str(input_dir),
         "output": str(out_dir), "files_seen": int(listing.counts["files_seen"]),
         "documents_new": len(new_ids), "documents_skipped": int(counts["documents_skipped"]),
-        "duplicates": int((quarantine["reason"] == "duplicate").sum()),
+        "duplicates": fates.duplicates, "files_documents": fates.files_documents,
+        "files_quarantined": fates.files_quarantined,
         "files_skipped": int(listing.counts["skipped"]), "quarantined": int(len(quarantine)),
         "sentences": int(counts["clean_sentences"]), "facts_written": facts_new,
         "mentions_written": mentions_new, "validation": "passed",

@@ -67,9 +67,9 @@ def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, 
     extracted = extract_metrics(docs, cleaned.kept)
     counts.update({f"extract_{k}": v for k, v in extracted.counts.items()})
     seconds.update(ingest=t1 - t0, clean=t2 - t1, extract=time.perf_counter() - t2)
-    failed = set(extracted.quarantine["doc_id"])
+    failed = set(cleaned.quarantine["doc_id"]) | set(extracted.quarantine["doc_id"])
     documents = docs.loc[~docs["doc_id"].isin(failed), DOCUMENT_OUT_COLUMNS].reset_index(drop=True)
-    quarantine = concat([ingested.quarantine, quarantine_frame(dup_rows), extracted.quarantine],
+    quarantine = concat([ingested.quarantine, quarantine_frame(dup_rows), cleaned.quarantine, extracted.quarantine],
                         list(ingested.quarantine.columns))
     return BatchOutput(documents, extracted.metrics, extracted.mentions, quarantine, unchanged, counts, seconds)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .base import StageResult
+from .base import StageResult, quarantine_frame, quarantine_row
 
 # 1:1 character normalisation (same length, so offsets survive). Line breaks
 # are kept by _INLINE_MAP (used to find lines and sentences) and turned into
@@ -48,11 +48,13 @@ _FURNITURE = re.compile(
 # from an aside counts only when the body states it too (a restatement).
 _ASIDE = re.compile(r"(?:read more|read also|also read|see also|related|more)\s*[:>\-|]", re.I)
 # Navigation bars: several short items separated by | » › or >.
-_NAV_SEP = re.compile(r"\s*[|»›>•]\s*")
+# (spaces around a separator are stripped from the parts, not matched: "\s*"
+# before the separator would rescan a long run of spaces from each of its positions)
+_NAV_SEP = re.compile(r"[|»›>•]")
 
 
 def _is_navigation(line: str) -> bool:
-    parts = [p for p in _NAV_SEP.split(line) if p]
+    parts = [p for p in (part.strip() for part in _NAV_SEP.split(line)) if p]
     return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
 
 
@@ -68,6 +70,55 @@ _ABBREV = re.compile(
     r"approx|est|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Rs|fig|pp|al|e\.g|i\.e|a\.m|p\.m)"
     r"|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
 )
+
+
+_FINAL_PUNCT = ".!?:;\"')]"
+# The longest sentence handed to the extractor, and the most numbers in it.
+# Real sentences stay far below both (in the seeds, the dev set, the case
+# table and the benchmark corpus: at most ~400 characters and 8 numbers); a
+# longer one is a block that lost its punctuation (a flattened table, a
+# 500 KB line), and the extractor's work on a sentence grows faster than its
+# length and its count of numbers. Such a block is cut into pieces within
+# both limits, at a "; " or ", " in the second half of a piece if there is
+# one, else at a space, so the work per document stays linear in its length.
+MAX_SENTENCE_CHARS = 1000
+MAX_SENTENCE_NUMBERS = 40
+# The extractor's work grows with the numbers a text holds (a fraction of a
+# millisecond each); real stories hold at most ~70. A text with more is a
+# table or a data dump: it is quarantined rather than keep a batch busy.
+MAX_DOCUMENT_NUMBERS = 5000
+_SOFT_CUTS = ("; ", ", ")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of text[start:end], each within the limits
+    above and stripped of surrounding spaces."""
+    numbers = [m.start() for m in _NUMBER.finditer(text, start, end)]
+    out, k = [], 0  # numbers[k]: the first number at or after `start`
+    while True:
+        while k < len(numbers) and numbers[k] < start:
+            k += 1
+        hi = start + MAX_SENTENCE_CHARS
+        if k + MAX_SENTENCE_NUMBERS < len(numbers):
+            hi = min(hi, numbers[k + MAX_SENTENCE_NUMBERS])  # before the first number over the limit
+        if hi >= end:
+            break
+        lo = start + (hi - start) // 2
+        cut = max(text.rfind(sep, lo, hi) for sep in _SOFT_CUTS)
+        cut = cut + 1 if cut >= 0 else text.rfind(" ", lo, hi)
+        cut = cut if cut > start else hi
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            out.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 @dataclass(frozen=True)
@@ -134,7 +185,9 @@ def _paragraphs(raw: str, counts: Counter):
             yield lead, start + len(line.rstrip()), True
             continue
         tail = start + len(line.rstrip())
-        if block and not re.search(r"[.!?:;\"')\]]\s*$", raw[block[0]:block[1]]) and stripped[0].islower():
+        # the block ends at a non-space (lines are right-stripped): test its last
+        # character only, so a block wrapped over many lines stays linear
+        if block and raw[block[1] - 1] not in _FINAL_PUNCT and stripped[0].islower():
             block[1] = tail
         else:
             if block:
@@ -142,6 +195,19 @@ def _paragraphs(raw: str, counts: Counter):
             block = [lead, tail]
     if block:
         yield block[0], block[1], False
+
+
+def _add_sentence(sentences: list[Sentence], raw: str, offset: int, piece: str, aside: bool, para: int,
+                  counts: Counter) -> None:
+    """Append `piece` (found at raw `offset`) stripped, cut in pieces when over the limits."""
+    if not piece.strip():
+        return
+    start = offset + len(piece) - len(piece.lstrip())
+    end = offset + len(piece.rstrip())
+    pieces = _pieces(raw, start, end)
+    if len(pieces) > 1:
+        counts["sentences_cut"] += 1
+    sentences.extend(Sentence(s, e, aside, para) for s, e in pieces)
 
 
 def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
@@ -156,15 +222,9 @@ def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
             pos = m.end() if m.group(0) else m.start()
             if _ABBREV.search(block[max(cut, pos - 12):pos].rstrip("\"')]")):
                 continue
-            piece = block[cut:pos]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                sentences.append(Sentence(p_start + cut + lead, p_start + cut + len(piece.rstrip()), aside, para))
+            _add_sentence(sentences, raw, p_start + cut, block[cut:pos], aside, para, counts)
             cut = pos
-        piece = block[cut:]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            sentences.append(Sentence(p_start + cut + lead, p_start + cut + len(piece.rstrip()), aside, para))
+        _add_sentence(sentences, raw, p_start + cut, block[cut:], aside, para, counts)
     counts["sentences"] += len(sentences)
     return sentences
 
@@ -173,12 +233,32 @@ SENTENCE_COLUMNS = ["doc_id", "sent_idx", "para", "start", "end", "aside", "text
 
 
 def clean_documents(documents: pd.DataFrame) -> StageResult:
-    """Sentences of every document: doc_id, sent_idx, raw start/end, aside, cleaned text."""
-    rows = []
+    """Sentences of every document: doc_id, sent_idx, raw start/end, aside, cleaned text.
+
+    A document with more than MAX_DOCUMENT_NUMBERS numbers is quarantined
+    (`too_many_numbers`) and has no sentences, as is one whose cleaning
+    raises (`clean_error`): one odd text must not sink its batch.
+    """
+    rows, quarantined = [], []
     counts: Counter = Counter()
-    for doc_id, raw in zip(documents["doc_id"], documents["text"]):
-        clean = normalise(raw)
-        for i, s in enumerate(split_sentences(raw, counts)):
+    sources = documents["source"] if "source" in documents.columns else [None] * len(documents)
+    for doc_id, source, raw in zip(documents["doc_id"], sources, documents["text"]):
+        n_numbers = sum(1 for _ in _NUMBER.finditer(raw))
+        if n_numbers > MAX_DOCUMENT_NUMBERS:
+            quarantined.append(quarantine_row(
+                "clean", "too_many_numbers",
+                f"{n_numbers} numbers > limit of {MAX_DOCUMENT_NUMBERS}: a table or a data dump, not a story",
+                source=source, doc_id=doc_id))
+            continue
+        try:
+            clean = normalise(raw)
+            sentences = split_sentences(raw, counts)
+        except Exception as exc:
+            quarantined.append(quarantine_row("clean", "clean_error", f"{type(exc).__name__}: {exc}",
+                                              source=source, doc_id=doc_id))
+            continue
+        for i, s in enumerate(sentences):
             rows.append((doc_id, i, s.para, s.start, s.end, s.aside, clean[s.start:s.end]))
     counts["documents"] = len(documents)
-    return StageResult(pd.DataFrame(rows, columns=SENTENCE_COLUMNS), counts=counts)
+    counts["quarantined"] = len(quarantined)
+    return StageResult(pd.DataFrame(rows, columns=SENTENCE_COLUMNS), quarantine_frame(quarantined), counts)

@@ -68,7 +68,7 @@ MENTIONS = pa.schema(
 QUARANTINE = pa.schema(
     [
         _f("run_id", pa.string()),
-        _f("stage", pa.string(), doc="manifest | ingest | clean | extract | validate"),
+        _f("stage", pa.string(), doc="manifest | ingest | clean | extract | validate | publish"),
         _f("source", pa.string(), True, "input path relative to the root, or the table name"),
         _f("doc_id", pa.string(), True),
         _f("reason", pa.string(), doc="short stable code"),
@@ -88,13 +88,17 @@ RUNS = pa.schema(
         _f("documents_new", pa.int64(), doc="documents processed in this run"),
         _f("documents_skipped", pa.int64(), doc="already processed with the same content"),
         _f("duplicates", pa.int64(), doc="files whose content equals another file's"),
-        _f("files_skipped", pa.int64(), doc="files not read (not .txt, links)"),
+        _f("files_skipped", pa.int64(), doc="files not read (links, hidden, not regular, not .txt)"),
         _f("quarantined", pa.int64(), doc="quarantine rows written in this run"),
         _f("sentences", pa.int64()),
         _f("facts_written", pa.int64()),
         _f("mentions_written", pa.int64()),
         _f("validation", pa.string(), doc="passed | failed"),
         _f("counts_json", pa.string(), doc="every stage's counts as JSON"),
+        # files_seen = files_documents + files_quarantined + duplicates + files_skipped
+        # (null in runs recorded before these columns existed)
+        _f("files_documents", pa.int64(), True, "input files that are a published document"),
+        _f("files_quarantined", pa.int64(), True, "input files read, or tried, and rejected"),
     ]
 )
 

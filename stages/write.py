@@ -8,9 +8,22 @@ Layout of an output folder OUT:
 - `quarantine/<run_id>.parquet`, `runs/<run_id>.parquet`: one file per run,
   never rewritten (a folder of Parquet files is one table to every reader);
 - `.staging/<run_id>/`: where a run writes before publishing (write, audit,
-  publish). A staged run is published by `os.replace`, file by file, after a
-  `READY` marker is written; a crash mid-publish is rolled forward by the next
-  run (`recover`), and a staging folder without `READY` is discarded.
+  publish). A staged run is published after a `READY` marker is written; a
+  crash mid-publish is rolled forward by the next run (`recover`), and a
+  staging folder without `READY` is discarded.
+
+The snapshot tables change together or not at all: no rename moves several
+files at once, so each snapshot is a generation folder
+`.snapshots/<run_id>/` (tables the run did not change are hard links to the
+previous generation's files, not rewrites), `.snapshots/current` is a link to
+the live generation, and `OUT/<table>.parquet` are fixed links through it.
+Publishing is one atomic rename of `current`: every reader that opens the
+tables sees the old snapshot or the new one, never a mix, even after a
+SIGKILL at any point. (An output folder written before generations existed
+holds plain files; its first publish replaces them by the links.)
+
+`TRADECLAIMS_FAULT_PUBLISH_DELAY_S`: for fault-injection tests only, a pause
+before each step of a publish, so a test can kill the process between steps.
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +44,10 @@ SNAPSHOT_TABLES = ("documents", "metrics", "mentions", "reconciliation")
 PER_RUN_TABLES = ("quarantine", "runs")
 STAGING = ".staging"
 READY = "READY"
+SNAPSHOTS = ".snapshots"
+CURRENT = "current"
+STAGED_SNAPSHOT = "snapshot"  # the generation being staged, in .staging/<run_id>/
+FAULT_DELAY_ENV = "TRADECLAIMS_FAULT_PUBLISH_DELAY_S"
 COMPRESSION = "zstd"
 
 
@@ -94,7 +112,8 @@ def read_table(out_dir: str | Path, name: str) -> pd.DataFrame:
 def stage_tables(out_dir: Path, run_id: str, tables: dict[str, pd.DataFrame | None]) -> Path:
     """Write the run's tables into OUT/.staging/<run_id>/ (not yet visible).
 
-    A snapshot table given as None is left as published.
+    A snapshot table given as None is left as published. Snapshot tables go
+    to the staged generation (`snapshot/`), per-run tables to `<table>/`.
     """
     stage = Path(out_dir) / STAGING / run_id
     if stage.exists():
@@ -102,32 +121,119 @@ def stage_tables(out_dir: Path, run_id: str, tables: dict[str, pd.DataFrame | No
     for name, df in tables.items():
         if df is None:
             continue
-        write_parquet(to_arrow(name, df), table_path(stage, name, run_id))
+        folder = stage / STAGED_SNAPSHOT if name in SNAPSHOT_TABLES else stage
+        write_parquet(to_arrow(name, df), table_path(folder, name, run_id))
     return stage
 
 
+def _fault_pause() -> None:
+    """The fault-injection pause (see the module's docstring); none unless set."""
+    delay = float(os.environ.get(FAULT_DELAY_ENV) or 0)
+    if delay > 0:
+        time.sleep(delay)
+
+
 def publish(out_dir: Path, run_id: str) -> list[str]:
-    """Publish a staged run: mark it READY, then move each file into place."""
+    """Publish a staged run: complete its generation, mark it READY, roll forward.
+
+    Returns the published files (relative to OUT).
+    """
     out_dir = Path(out_dir)
     stage = out_dir / STAGING / run_id
-    files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*.parquet"))
+    generation = stage / STAGED_SNAPSHOT
+    has_generation = generation.is_dir()
+    if has_generation:
+        for name in SNAPSHOT_TABLES:  # unchanged tables: the live files, linked not copied
+            live, staged = out_dir / f"{name}.parquet", generation / f"{name}.parquet"
+            if not staged.exists() and live.exists():
+                _link_or_copy(live.resolve(), staged)
+    per_run = sorted(p.relative_to(stage).as_posix() for name in PER_RUN_TABLES
+                     for p in (stage / name).glob("*.parquet"))
+    _fault_pause()
     marker = stage / READY
-    marker.write_text(json.dumps(files))
+    marker.write_text(json.dumps({"files": per_run, "snapshot": has_generation}))
     with open(marker, "rb") as fh:
         os.fsync(fh.fileno())
+    _fsync_dir(stage)
     _roll_forward(out_dir, stage)
-    return files
+    return per_run + ([f"{name}.parquet" for name in SNAPSHOT_TABLES] if has_generation else [])
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(src, dst)
+        with open(dst, "rb") as fh:
+            os.fsync(fh.fileno())
 
 
 def _roll_forward(out_dir: Path, stage: Path) -> None:
-    files = json.loads((stage / READY).read_text())
-    for rel in files:
+    """Finish publishing a READY stage; safe to repeat after a crash at any step."""
+    marker = json.loads((stage / READY).read_text())
+    if isinstance(marker, list):  # a stage from before generations: plain files
+        marker = {"files": marker, "snapshot": False}
+    # per-run files first: each is a new file, visible as extra rows of its table
+    for rel in marker["files"]:
         src, dst = stage / rel, out_dir / rel
         if src.exists():
+            _fault_pause()
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
+    if marker["snapshot"]:
+        snapshots = out_dir / SNAPSHOTS
+        generation = snapshots / stage.name
+        if (stage / STAGED_SNAPSHOT).is_dir():
+            _fault_pause()
+            snapshots.mkdir(exist_ok=True)
+            os.replace(stage / STAGED_SNAPSHOT, generation)
+            _fsync_dir(snapshots)
+        if generation.is_dir():
+            _fault_pause()
+            _point_current_at(snapshots, generation.name)  # the commit
+            _fault_pause()
+            _link_tables(out_dir)
+            _drop_old_generations(snapshots)
     _fsync_dir(out_dir)
     shutil.rmtree(stage, ignore_errors=True)
+
+
+def _point_current_at(snapshots: Path, name: str) -> None:
+    """Make `.snapshots/current` a link to `name` with one atomic rename."""
+    current = snapshots / CURRENT
+    if current.is_symlink() and os.readlink(current) == name:
+        return
+    tmp = snapshots / f".{CURRENT}-{name}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(name, tmp)
+    os.replace(tmp, current)
+    _fsync_dir(snapshots)
+
+
+def _link_tables(out_dir: Path) -> None:
+    """OUT/<table>.parquet → .snapshots/current/<table>.parquet, for every snapshot table."""
+    for name in SNAPSHOT_TABLES:
+        path = out_dir / f"{name}.parquet"
+        target = f"{SNAPSHOTS}/{CURRENT}/{name}.parquet"
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        tmp = out_dir / f".{name}.parquet.link"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(target, tmp)
+        os.replace(tmp, path)  # a plain file of the old layout is replaced too
+
+
+def _drop_old_generations(snapshots: Path) -> None:
+    """Remove every generation but the live one (readers that opened an old
+    file keep reading it: an unlinked file lives while it is open)."""
+    live = os.readlink(snapshots / CURRENT) if (snapshots / CURRENT).is_symlink() else None
+    for entry in snapshots.iterdir():
+        if entry.name in (CURRENT, live) or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -157,6 +263,9 @@ def recover(out_dir: str | Path) -> list[str]:
         else:
             shutil.rmtree(stage, ignore_errors=True)
             done.append(f"discarded {stage.name}")
+    snapshots = out_dir / SNAPSHOTS
+    if (snapshots / CURRENT).is_symlink():  # a generation moved in but never made live
+        _drop_old_generations(snapshots)
     return done
 
 
