@@ -80,8 +80,6 @@ def test_bad_rows_land_in_the_runs_quarantine_file(injected_run):
     assert runs["quarantined"].item() == len(quarantine) == summary["quarantined"]
 
 
-@pytest.mark.xfail(strict=True, reason="flows.pipeline._row_failures_to_quarantine writes a null as NaN "
-                                       "(not JSON), a list as its numpy repr and an int64 as a string")
 def test_quarantined_record_is_the_row_as_strict_json(injected_run):
     out, summary, injected = injected_run
     quarantine = pd.read_parquet(out / "quarantine" / f"{summary['run_id']}.parquet")
@@ -174,9 +172,6 @@ def test_injected_run_report_counts_the_failed_expectations(injected_run):
         assert counts[suite] == (_n_expectations(suite), 0), suite
 
 
-@pytest.mark.xfail(strict=True, reason="a run validates only the snapshot tables it publishes "
-                                       "(documents, metrics, mentions, ...); its quarantine and runs rows "
-                                       "are published unvalidated, so their suites are not in the report")
 def test_run_report_holds_every_suite(seeds_run):
     out, summary = seeds_run
     counts = _report_counts(_report(out, summary))
