@@ -792,6 +792,19 @@ def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
     return best.value, False
 
 
+def _parties(flow: str, text: str, cs: int, ce: int, topic, countries, ctx: DocContext,
+             reporters: dict | None) -> tuple[str, str] | None:
+    """(reporter, partner) of a figure: the pair in alphabetical order for a
+    total, the exporter or importer first for a directed flow."""
+    if flow == "total":
+        pair = _pair_for_total(text, cs, ce, topic, countries, ctx, countries)
+        return tuple(sorted(pair)) if pair else None
+    roles = _roles(text, cs, ce, topic, countries)
+    if _WEAK_TRADE.match(topic.group(0)) and not roles:
+        return None  # "Toyota sold ...": a firm's sales, no country trading
+    return _directed(flow, roles, ctx, text, cs, ce, countries, (reporters or {}).get(flow))
+
+
 def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: str | None, countries,
                     ctx: DocContext, reporters: dict | None = None) -> Mention | None:
     """A money amount or a volume governed by a trade word."""
@@ -811,19 +824,10 @@ def _amount_mention(text: str, a: Amount, cs: int, ce: int, topic, flow_word: st
     commodity = _commodity(text, cs, ce, a)
     if measure == "volume" and commodity is None:
         commodity = _nearest_commodity(text, cs, ce)
-    if flow == "total":
-        pair = _pair_for_total(text, cs, ce, topic, countries, ctx, countries)
-        if pair is None:
-            return None
-        reporter, partner = sorted(pair)
-    else:
-        roles = _roles(text, cs, ce, topic, countries)
-        if _WEAK_TRADE.match(topic.group(0)) and not roles:
-            return None
-        directed = _directed(flow, roles, ctx, text, cs, ce, countries, (reporters or {}).get(flow))
-        if directed is None:
-            return None
-        reporter, partner = directed
+    parties = _parties(flow, text, cs, ce, topic, countries, ctx, reporters)
+    if parties is None:
+        return None
+    reporter, partner = parties
     start = min(a.start, topic.start()) if topic is not None and topic.start() >= cs else a.start
     return Mention(measure, ["actual"], flow, float(a.value), a.unit, _qualifier(text, a), None,
                    reporter, partner, commodity, start, a.end)
@@ -882,19 +886,10 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
         flow = "import"
     governing = topic if topic is not None and topic.group("trade") else (trade_topics[0] if trade_topics else None)
     commodity = _commodity(text, cs, ce, a) if governing is not None else None
-    if flow == "total":
-        pair = _pair_for_total(text, cs, ce, governing, countries, ctx, countries)
-        if pair is None:
-            return None
-        reporter, partner = sorted(pair)
-    else:
-        roles = _roles(text, cs, ce, governing, countries)
-        if _WEAK_TRADE.match(governing.group(0)) and not roles:
-            return None
-        directed = _directed(flow, roles, ctx, text, cs, ce, countries, (reporters or {}).get(flow))
-        if directed is None:
-            return None
-        reporter, partner = directed
+    parties = _parties(flow, text, cs, ce, governing, countries, ctx, reporters)
+    if parties is None:
+        return None
+    reporter, partner = parties
     value = abs(a.value) * sign
     if value <= -100 or value > 1000:
         return None
