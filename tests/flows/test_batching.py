@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from flows import cli
-from flows.pipeline import _split_cross_batch_duplicates, batch_inputs, results_in_order, task_runner_for
+from flows.pipeline import (BatchRows, _split_cross_batch_duplicates, batch_inputs, results_in_order,
+                            task_runner_for)
 from stages.batch import process_batch
 
 
@@ -110,3 +111,27 @@ def test_a_batch_reports_the_seconds_of_each_stage(tmp_path):
     out = process_batch(files, pd.DataFrame(columns=["doc", "published", "source_url", "title"]))
     assert set(out.seconds) == {"ingest", "clean", "extract"} and all(v >= 0 for v in out.seconds.values())
     assert len(out.metrics) >= 1
+
+
+def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_batches():
+    from stages.base import quarantine_frame
+    from stages.batch import BatchOutput
+
+    def output(i, title, statuses):
+        docs = pd.DataFrame({"doc_id": [f"d{i}"], "source": [f"s{i}.txt"], "title": [title]})
+        metrics = pd.DataFrame({"doc_id": [f"d{i}"], "fact_id": [f"f{i}"], "statuses": [statuses],
+                                "value": [float(i)]})
+        return BatchOutput(docs, metrics, metrics.iloc[0:0], quarantine_frame([]), counts={"n": 1},
+                           seconds={"extract": 0.5})
+
+    rows = BatchRows()
+    for i, (title, statuses) in enumerate([(None, ["actual"]), ("T", ["target", "forecast"])]):
+        rows.add(output(i, title, statuses))
+    docs = rows.take("documents", ["doc_id", "source"])
+    assert list(docs["doc_id"]) == ["d0", "d1"] and docs["title"].isna().tolist() == [True, False]
+    metrics = rows.take("metrics", ["doc_id", "fact_id"])
+    assert [list(s) for s in metrics["statuses"]] == [["actual"], ["target", "forecast"]]
+    assert metrics["value"].tolist() == [0.0, 1.0]
+    assert rows.take("mentions", ["doc_id", "fact_id"]).columns.tolist() == ["doc_id", "fact_id"]
+    assert rows.counts["n"] == 2 and rows.seconds["extract"] == 1.0
+    assert rows.take("documents", ["doc_id"]).empty  # handed over, not held twice
