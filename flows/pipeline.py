@@ -88,21 +88,23 @@ def task_runner_for(runner: str = "default", dask_address: str | None = None) ->
 def run_with_runner(runner: str = "default", dask_address: str | None = None, **params) -> dict:
     """Run the flow with its batches on the named task runner (see task_runner_for)."""
     flow_on_runner = run_pipeline.with_options(task_runner=task_runner_for(runner, dask_address))
-    with _one_temporary_api(runner):
+    with _one_temporary_api(local_workers=runner == "default" or (runner == "dask" and not dask_address)):
         return flow_on_runner(runner=runner, dask_address=dask_address, **params)
 
 
 @contextmanager
-def _one_temporary_api(runner: str):
-    """Worker processes report to the run's own temporary API.
+def _one_temporary_api(local_workers: bool):
+    """Worker processes on this machine report to the run's own temporary API.
 
     Without an API URL every worker process would start a temporary server of
     its own (about 200 MB and seconds of start-up each). Started here, its
-    URL goes to the workers in the settings Prefect hands them.
+    URL (on 127.0.0.1) goes to the workers in the settings Prefect hands them.
+    Workers of a remote Dask scheduler could not reach it: they need a real
+    Prefect server (PREFECT_API_URL).
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    if runner == "threads" or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    if not local_workers or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer
