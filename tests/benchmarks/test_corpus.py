@@ -25,20 +25,9 @@ QUALIFIERS = {"exact", "approx", "over", "under"}
 VOLUME_UNITS = {"t", "bbl", "m3"}
 PERIOD = re.compile(r"^\d{4}$|^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2])$")
 CODE = re.compile(r"^[A-Z]{3}$")
-GOLD_KEYS = [
-    "doc",
-    "measure",
-    "status",
-    "flow",
-    "value",
-    "unit",
-    "qualifier",
-    "period",
-    "reporter",
-    "partner",
-    "commodity",
-    "quote",
-]
+# the planted facts use the seed gold's format, key for key
+SEED_GOLD = ROOT.parent / "shared" / "gold" / "seeds.jsonl"
+GOLD_KEYS = list(json.loads(SEED_GOLD.read_text(encoding="utf-8").splitlines()[0]))
 
 
 def generate(out: Path, seed: int = 0, workers: int = 1, n: int = N_DOCS) -> None:
