@@ -24,7 +24,6 @@ from .core import (FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, doc
 from .countries import KINGDOMS, find_countries, kingdom_mentions
 from .periods import find_periods, specificity
 
-EXTRACTOR_VERSION = "1"
 METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",
                   "period", "reporter", "partner", "commodity", "quote", "n_mentions"]
 MENTION_COLUMNS = ["fact_id", "doc_id", "sentence", "char_start", "char_end"]

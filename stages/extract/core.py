@@ -179,7 +179,6 @@ _FROM_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?|agains
 _PLAN_AFTER = re.compile(r"^\s*(?:of\s+[a-z ]{1,30}\s+)?(?:more|less|fewer)\s+than\s+(?:planned|expected|scheduled|"
                          r"forecast|targeted|the\s+(?:plan|target|forecast))", re.I)
 _LEVEL_AFTER = re.compile(r"^[\s-]*(?:[a-z]+[\s-]+)?(?:level|range|bracket|region)\b", re.I)
-_MULTIPLIER = re.compile(r"\b(?:times|fold)\b", re.I)
 _PLAN_BY = re.compile(r"\b(?:(?:plan|target|forecast|schedule|quota|expectations?|estimates?|obligations?|"
                       r"commitments?)\w*|(?:exceed|surpass|beat|outpac|outstrip|overshoot|miss)\w*[^,;]{0,40}?)"
                       r"\s+by\s+(?:about\s+|some\s+|nearly\s+|over\s+|more\s+than\s+)?\S*$", re.I)

@@ -214,7 +214,3 @@ KINGDOMS = ("SAU", "GBR", "NLD", "BEL", "ESP", "SWE", "NOR", "DNK", "JOR", "MAR"
 def kingdom_mentions(text: str, code: str) -> list[tuple[int, int, str]]:
     """(start, end, code) of "the Kingdom" read as `code`."""
     return [(m.start() + 4, m.end(), code) for m in KINGDOM_ALIAS.finditer(text)]
-
-
-def is_country_code(code: str) -> bool:
-    return code in (WORLD, EU) or pycountry.countries.get(alpha_3=code) is not None

@@ -344,9 +344,6 @@ def _anchor_year_earlier(text: str, periods: list[Period]) -> None:
             p.value, p.kind = _shift_year(anchor.value, -1), anchor.kind
 
 
-SPECIFICITY = {"span": 3, "month": 3, "year": 2, "none": 0}
-
-
 def specificity(value: str | None) -> int:
     if value is None:
         return 0
