@@ -40,18 +40,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                       full_refresh=args.full_refresh, batch_size=args.batch_size,
                                       progress=sys.stderr.isatty() or args.progress, wait_for_lock=args.wait,
                                       reference_dir=args.reference)
-    except InputUnusable as exc:
+    except (InputUnusable, OutputLocked, QualityGateFailed, ReferenceUnreadable) as exc:
         print(f"tradeclaims: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except OutputLocked as exc:
-        print(f"tradeclaims: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except QualityGateFailed as exc:
-        print(f"tradeclaims: {exc}", file=sys.stderr)
-        return EXIT_QUALITY
-    except ReferenceUnreadable as exc:
-        print(f"tradeclaims: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return {OutputLocked: EXIT_LOCKED, QualityGateFailed: EXIT_QUALITY}.get(type(exc), EXIT_USAGE)
     if args.json:
         print(json.dumps(summary, default=str))
     else:

@@ -198,31 +198,29 @@ def _roll_forward(out_dir: Path, stage: Path) -> None:
     shutil.rmtree(stage, ignore_errors=True)
 
 
-def _point_current_at(snapshots: Path, name: str) -> None:
-    """Make `.snapshots/current` a link to `name` with one atomic rename."""
-    current = snapshots / CURRENT
-    if current.is_symlink() and os.readlink(current) == name:
-        return
-    tmp = snapshots / f".{CURRENT}-{name}"
+def _set_link(path: Path, target: str, tmp: Path) -> bool:
+    """Point the link `path` at `target` with one atomic rename (a plain file
+    there is replaced too); False when it already pointed there."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return False
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
-    os.symlink(name, tmp)
-    os.replace(tmp, current)
-    _fsync_dir(snapshots)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+    return True
+
+
+def _point_current_at(snapshots: Path, name: str) -> None:
+    """Make `.snapshots/current` a link to `name`."""
+    if _set_link(snapshots / CURRENT, name, snapshots / f".{CURRENT}-{name}"):
+        _fsync_dir(snapshots)
 
 
 def _link_tables(out_dir: Path) -> None:
     """OUT/<table>.parquet → .snapshots/current/<table>.parquet, for every snapshot table."""
     for name in SNAPSHOT_TABLES:
-        path = out_dir / f"{name}.parquet"
-        target = f"{SNAPSHOTS}/{CURRENT}/{name}.parquet"
-        if path.is_symlink() and os.readlink(path) == target:
-            continue
-        tmp = out_dir / f".{name}.parquet.link"
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        os.symlink(target, tmp)
-        os.replace(tmp, path)  # a plain file of the old layout is replaced too
+        _set_link(out_dir / f"{name}.parquet", f"{SNAPSHOTS}/{CURRENT}/{name}.parquet",
+                  out_dir / f".{name}.parquet.link")
 
 
 def _drop_old_generations(snapshots: Path) -> None:
