@@ -19,9 +19,10 @@ import pandas as pd
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
 from .amounts import find_amounts
-from .core import (FORECAST_CUE, HAS_DIGIT, TARGET_CUE, TRADE_WORD, Mention, document_context, extract_sentence,
-                   fiscal_country_for)
+from .core import (HAS_DIGIT, TRADE_WORD, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
+                   states_goal_or_outlook)
 from .countries import KINGDOMS, find_countries, kingdom_mentions
+from .lowered import lower
 from .periods import find_periods, specificity
 
 METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",
@@ -62,7 +63,8 @@ class _Scan:
     trade: bool
     countries: list
     amounts: list
-    periods: list | None = None
+    digits: bool
+    periods: list | None = None  # found where needed: sentences with a digit that may yield or are about trade
 
 
 def _resolve_kingdom(scans: list[_Scan], title: str | None) -> None:
@@ -86,7 +88,7 @@ def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
         vals = by_para.setdefault(sc.sentence.para, set())
         if sc.periods is None or not sc.trade:
             continue
-        if TARGET_CUE.search(sc.sentence.text) or FORECAST_CUE.search(sc.sentence.text):
+        if states_goal_or_outlook(sc.sentence.text, lower(sc.sentence.text)):
             continue  # the years of goals and outlooks are not the data period
         vals.update(p.value for p in sc.periods if not p.base and p.value)
     return {para: next(iter(vals)) if len(vals) == 1 else None for para, vals in by_para.items()}
@@ -98,24 +100,28 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     scans = []
     for s in sentences:
         digits = bool(HAS_DIGIT(s.text))
-        scans.append(_Scan(s, bool(TRADE_WORD.search(s.text)), find_countries(s.text),
-                           find_amounts(s.text) if digits else []))
+        scans.append(_Scan(s, bool(TRADE_WORD.search(lower(s.text))), find_countries(s.text),
+                           find_amounts(s.text) if digits else [], digits))
     _resolve_kingdom(scans, title)
     body = [sc for sc in scans if not sc.sentence.aside]
     ctx = document_context([sc.sentence.text for sc in body], title, published,
                            [sc.countries for sc in body], [sc.amounts for sc in body])
-    for sc in scans:
-        if HAS_DIGIT(sc.sentence.text):
-            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx))
-    para_period = _paragraph_periods(scans)
-    facts: dict[tuple, Fact] = {}
     # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
     story_trade = sum(1 for sc in scans if sc.trade) >= 2
-    last_period: str | None = None
+    candidates = []
     for i, sc in enumerate(scans):
-        if sc.periods is None:
-            continue  # no digit, no amount
+        if not sc.digits:
+            continue  # no digit, no amount, no period
         prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
+        candidate = may_yield(sc.sentence.text, sc.amounts, prev_trade)
+        if candidate or sc.trade:  # a trade sentence's periods also set its paragraph's data period
+            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx))
+        if candidate:
+            candidates.append((sc, prev_trade))
+    para_period = _paragraph_periods(scans)
+    facts: dict[tuple, Fact] = {}
+    last_period: str | None = None
+    for sc, prev_trade in candidates:
         mentions, _ = extract_sentence(sc.sentence.text, ctx, para_period.get(sc.sentence.para), prev_trade,
                                        sc.countries, sc.amounts, sc.periods, last_period)
         for m in mentions:

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 # 1,234.5 / 1,23,456 (Indian grouping) / 1234.5 ; may follow letters ("about1.38")
-NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{2,3}){1,6}(?:\.\d{1,6})?|\d{1,12}(?:\.\d{1,6})?)(?![\d])"
+# (the first digit leads, and what stands before it is checked after it: a
+# pattern that starts with a character class is only tried where one occurs)
+NUM = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{2,3}){1,6}(?:\.\d{1,6})?|\d{0,11}(?:\.\d{1,6})?)(?![\d])"
 
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6,

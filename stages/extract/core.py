@@ -17,6 +17,7 @@ from datetime import date
 
 from .amounts import Amount, find_amounts
 from .countries import EU, WORLD, find_countries
+from .lowered import lower, lowered
 from .periods import FISCAL_START, Period, find_periods, specificity
 
 # ---------------------------------------------------------------- vocabulary
@@ -54,6 +55,8 @@ _NEG_TOPIC = (
 )
 # negative topics first: "Export Finance" is an agency, not exports
 _TOPIC = re.compile(rf"\b(?:(?P<neg>{_NEG_TOPIC})|(?P<trade>{_TRADE_TOPIC}))\b", re.I)
+# the same, for lower-cased text (the one used: several times faster)
+_TOPIC_LOWERED = lowered(_TOPIC.pattern)
 
 _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
                            r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
@@ -364,7 +367,7 @@ def _roles(text: str, cs: int, ce: int, topic: re.Match, countries) -> dict:
     roles: dict[str, str] = {}
     # destination and origin follow the trade word, before the next one
     # ("According to the U.S. Census Bureau, U.S. exports to Canada ...")
-    nxt = TRADE_WORD.search(text, topic.end(), ce)
+    nxt = TRADE_WORD.search(lower(text), topic.end(), ce)
     window_end = nxt.start() if nxt else ce
     for s, e, code in in_clause:
         if not topic.start() <= s < window_end:
@@ -604,6 +607,38 @@ def fiscal_country_for(countries, ctx: DocContext) -> str | None:
 _MARK_WORD = re.compile(r"\b(?:mark|threshold|milestone|barrier|level)\b", re.I)
 
 
+# Superset tests of what extract_sentence needs to find anything (see may_yield).
+_ANY_TRADE_TOPIC = lowered(rf"\b(?:{_TRADE_TOPIC})\b")
+_ANY_PRONOUN_LEVEL = re.compile(r"(?:it|this|that|which|figure|total|volume|value)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def may_yield(text: str, amounts: list[Amount], prev_trade: bool) -> bool:
+    """False only when extract_sentence is sure to find nothing in `text`.
+
+    A cheap gate (most sentences of a story with numbers are not about trade):
+    every rule there needs a trade topic word in the sentence, except a money
+    or volume figure that is a "mark" or a level referred to by a pronoun in a
+    story about trade. Each test here is looser than the rule it stands for.
+    """
+    if _MARK_WORD.search(text):
+        return True  # its bare figures become money amounts there
+    if not amounts:
+        return False
+    if _ANY_TRADE_TOPIC.search(lower(text)):
+        return True
+    if not prev_trade:
+        return False
+    for a in amounts:
+        if a.kind == "percent":
+            continue
+        tail = text[a.end:a.end + 30]
+        if a.bare or _MARK_AFTER.match(tail) or _TARGET_MARK_AFTER.match(tail):
+            return True
+        if a.kind == "money" and _ANY_PRONOUN_LEVEL.search(text, 0, a.start):
+            return True
+    return False
+
+
 def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
                      prev_trade: bool = False, countries=None, amounts=None,
                      periods=None, prev_period: str | None = None) -> tuple[list[Mention], list[Period]]:
@@ -624,7 +659,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         countries = find_countries(text)
     if periods is None:
         periods = find_periods(text, ctx.published, fiscal_country_for(countries, ctx))
-    all_topics = list(_TOPIC.finditer(text))
+    all_topics = list(_TOPIC_LOWERED.finditer(lower(text)))
     all_countries = countries
     clauses = _clauses(text)
     # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
@@ -946,7 +981,7 @@ def document_context(sentences: list[str], title: str | None, published: date | 
         distinct = sorted({c for _, _, c in found})
         if len(distinct) >= 2:
             # named together: in the title, a trade sentence, or a meeting
-            w = weight + (1 if is_title or TRADE_WORD.search(text) else 0)
+            w = weight + (1 if is_title or TRADE_WORD.search(lower(text)) else 0)
             for x in range(len(distinct)):
                 for y in range(x + 1, len(distinct)):
                     together[(distinct[x], distinct[y])] += w
@@ -974,11 +1009,18 @@ def document_context(sentences: list[str], title: str | None, published: date | 
     return DocContext(published, pair, main, currency, bilateral)
 
 
-TARGET_CUE, FORECAST_CUE = _TARGET, _FORECAST
-# The trade words of _TRADE_TOPIC, case-sensitive with either first letter:
-# run on every sentence, and a case-insensitive alternation is several times slower.
-TRADE_WORD = re.compile(
-    r"\b(?:[Tt]rade[sd]?|[Tt]urnover|[Cc]ommerce|[Ee]xchanges?|[Ee]xport(?:s|ed|ing)?|[Ii]mport(?:s|ed|ing)?|"
-    r"[Ss]hip(?:s|ping|ped|ments?)?|[Dd]eliver(?:s|ed|ies)?|[Ss]uppl(?:y|ies|ied)|[Pp]urchase[sd]|[Bb]uys?|"
-    r"[Bb]ought|[Ss]ales|[Ss]ells?|[Ss]old|[Tt]wo-way|[Bb]ilateral|TRADE|EXPORTS?|IMPORTS?)\b"
+# The trade words of _TRADE_TOPIC, for lower-cased text (see lowered.py): run on every sentence.
+TRADE_WORD = lowered(
+    r"\b(?:trade[sd]?|turnover|commerce|exchanges?|export(?:s|ed|ing)?|import(?:s|ed|ing)?|"
+    r"ship(?:s|ping|ped|ments?)?|deliver(?:s|ed|ies)?|suppl(?:y|ies|ied)|purchase[sd]|buys?|"
+    r"bought|sales|sells?|sold|two-way|bilateral)\b"
 )
+_TARGET_LOWERED = lowered(_TARGET.pattern)
+_MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart
+assert _MAY in _FORECAST.pattern
+_FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))
+
+
+def states_goal_or_outlook(text: str, low: str) -> bool:
+    """Whether a sentence (and `low`, its lower case) has a target or forecast cue word."""
+    return bool(_TARGET_LOWERED.search(low) or _FORECAST_LOWERED.search(low) or re.search(r"\bmay\b", text))
