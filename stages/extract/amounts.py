@@ -90,8 +90,10 @@ BARE_MARK = re.compile(
     r"(?=\s(?:dollar\s)?(?:target\s)?(?:mark|threshold|milestone|barrier|level)\b)"
 )
 
+# (a sign before the number, "+ 5%", is read by find_amounts: a pattern that
+# starts with an optional group is tried at every character of a text)
 PERCENT = re.compile(
-    rf"(?P<sign>[+-]\s?)?(?P<num>{NUM})\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|pc\b|percentage\s+points?\b|pp\b|"
+    rf"(?P<num>{NUM})\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|pc\b|percentage\s+points?\b|pp\b|"
     r"p\.p\.)"
 )
 # Single-letter symbols used by African outlets ("R384.5 billion", "N1.86 trillion"):
@@ -144,6 +146,15 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
+def _signed_start(text: str, start: int) -> tuple[int, str | None]:
+    """Where a number at `start` begins with its sign ("+5", "- 5"), and the sign."""
+    if start >= 1 and text[start - 1] in "+-":
+        return start - 1, text[start - 1]
+    if start >= 2 and text[start - 2] in "+-" and text[start - 1].isspace():
+        return start - 2, text[start - 2]
+    return start, None
+
+
 def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]:
     """Every money amount, percent and volume in `text`, without overlaps."""
     out: list[Amount] = []
@@ -189,10 +200,10 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
                        default_currency, bare=True, scaled=True))
     if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text or "pc" in text:
         for m in PERCENT.finditer(text):
-            sign = m.group("sign")
+            start, sign = _signed_start(text, m.start())
             points = "point" in m.group("pct") or m.group("pct") in ("pp", "p.p.")
-            add(Amount("percent", m.start(), m.end(), parse_number(m.group("num")), "percent",
-                       sign=(-1 if sign and sign.strip() == "-" else 1 if sign else 0), points=points))
+            add(Amount("percent", start, m.end(), parse_number(m.group("num")), "percent",
+                       sign=(-1 if sign == "-" else 1 if sign else 0), points=points))
     if "(" in text:
         for m in BARE_CHANGE.finditer(text):
             add(Amount("percent", m.start(), m.end(), parse_number(m.group("num")), "percent",
