@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lowered import lower, lowered
+
 # 1,234.5 / 1,23,456 (Indian grouping) / 1234.5 ; may follow letters ("about1.38")
 # (the first digit leads, and what stands before it is checked after it: a
 # pattern that starts with a character class is only tried where one occurs)
@@ -98,7 +100,7 @@ PERCENT = re.compile(
 )
 # Single-letter symbols used by African outlets ("R384.5 billion", "N1.86 trillion"):
 # only with a scale word, where a letter before a number can mean nothing else.
-LETTER_MONEY = re.compile(rf"(?<![\w$])(?P<pre>[RN])(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bn|mn|tn)\b")
+LETTER_MONEY = re.compile(rf"(?P<pre>[RN])(?<![\w$][RN])(?P<num>{NUM})\s?(?P<scale>trillion|billion|million|bn|mn|tn)\b")
 LETTER_CURRENCY = {"R": "ZAR", "N": "NGN"}
 # "$12.3 billion (+14.2)": a bare signed change after a figure
 BARE_CHANGE = re.compile(r"\(\s?(?P<sign>[+-])\s?(?P<num>\d{1,4}(?:\.\d{1,3})?)\s?%?\s?\)")
@@ -114,9 +116,8 @@ VOLUME_UNITS = {
     "barrels": ("bbl", 1), "barrel": ("bbl", 1), "bbl": ("bbl", 1), "bbls": ("bbl", 1),
 }
 _VOL = _alt(VOLUME_UNITS)
-VOLUME = re.compile(
-    rf"(?P<num>{NUM})(?:\s?(?P<scale>{_SCALE_WORDS})\b)?\s?(?P<unit>{_VOL})(?![\w])", re.I
-)
+# case-insensitive: run on the lower-cased text (see lowered.py)
+VOLUME = lowered(rf"(?P<num>{NUM})(?:\s?(?P<scale>{_SCALE_WORDS})\b)?\s?(?P<unit>{_VOL})(?![\w])")
 PER_DAY = re.compile(r"^\s*(?:(?:of\s+[a-z ]{0,25})?(?:per|a|/|each)\s*day\b|bpd\b|b/d\b|daily\b|/d\b)", re.I)
 
 
@@ -185,13 +186,13 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
         add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
                    scaled=_scale(m) != 1.0))
-    for m in VOLUME.finditer(text):
+    for m in VOLUME.finditer(lower(text)):
         if PER_DAY.match(text[m.end():m.end() + 40]):
             continue
         unit, factor = VOLUME_UNITS[re.sub(r"\s+", " ", m.group("unit").lower())] \
             if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
         scale = SCALES[re.sub(r"\s+", " ", m.group("scale").lower())] if m.group("scale") else 1.0
-        if m.group("unit") == "t" and not m.group("scale"):
+        if text[m.start("unit"):m.end("unit")] == "t" and not m.group("scale"):
             continue  # a bare "5 t" is too often something else
         add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))
     if default_currency:

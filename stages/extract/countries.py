@@ -172,15 +172,31 @@ def _pattern() -> re.Pattern:
     return re.compile(r"(?<![\w.$])(?:" + alt + r")(?:'s|s'|')?(?![\w$])" + currency)
 
 
-# Every surface form starts with a capital letter: the long alternation is only
-# tried where a capitalised word starts, which is the same as scanning with it.
-_CAPITAL = re.compile(r"(?<![\w.$])(?:[A-ZÀ-Þ]|27-)")
+# Every surface form starts with a capital letter (or "27-"): the long
+# alternation is only tried where a capitalised word starts whose letters
+# (the run of letters there) begin some form, which is the same as scanning
+# with it. Most capitalised words in a story are not countries.
+# (what may not stand before it is checked after its first character: a
+# pattern that starts with a character class is only tried where one occurs)
+_CAPITAL = re.compile(r"[A-ZÀ-Þ2](?<![\w.$][A-ZÀ-Þ2])(?:(?<=2)7-|(?<!2)[^\W\d_]*)")
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+@lru_cache(maxsize=1)
+def _leading_words() -> frozenset[str]:
+    """The run of letters each surface form starts with, also with an "s"
+    (the letters of "Philippines'" are those of a form plus "s")."""
+    leads = {_LETTERS.match(form).group() for form in surface_forms()}
+    return frozenset(leads | {lead + "s" for lead in leads})
 
 
 def _matches(text: str):
-    pattern, end = _pattern(), 0
+    pattern, leads, end = _pattern(), _leading_words(), 0
     for c in _CAPITAL.finditer(text):
         if c.start() < end:
+            continue
+        word = c.group()
+        if word not in leads and word != "27-":
             continue
         m = pattern.match(text, c.start())
         if m:
