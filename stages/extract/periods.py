@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..dates import MONTHS
+from .lowered import lower, lowered
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -150,12 +151,19 @@ _ANCHOR = re.compile(
 )
 
 
+# both run on the lower-cased text (see lowered.py); every group read from
+# their matches is read in lower case or is a number
+_ANCHOR_LOWERED = lowered(_ANCHOR.pattern)
+_P_LOWERED = lowered(_P.pattern)
+
+
 def _scan(text: str):
     end = 0
-    for a in _ANCHOR.finditer(text):
+    low = lower(text)
+    for a in _ANCHOR_LOWERED.finditer(low):
         if a.start() < end:
             continue
-        m = _P.match(text, a.start())
+        m = _P_LOWERED.match(low, a.start())
         if m and m.end() > m.start():
             end = m.end()
             yield m
@@ -257,7 +265,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         elif kind == "date":
             continue
         elif kind == "month":
-            word = g["mm"]
+            word = text[m.start("mm"):m.end("mm")]  # as written: the match is in lower case
             if word.lower().rstrip(".") in _MONTH_NAMES_AMBIGUOUS and not g["my"] and not g["mrel"]:
                 if not re.search(r"\b(?:in|of|for|during|since|until|by|through|last|this)\s+$", text[max(0, s - 12):s], re.I):
                     continue
