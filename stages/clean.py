@@ -11,6 +11,7 @@ quotes cut from the raw text are exact substrings by construction.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -89,6 +90,11 @@ MAX_SENTENCE_NUMBERS = 40
 MAX_DOCUMENT_NUMBERS = 5000
 _SOFT_CUTS = ("; ", ", ")
 _NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def number_starts(text: str) -> list[int]:
+    """Where each number of `text` starts, in order."""
+    return [m.start() for m in _NUMBER.finditer(text)]
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -198,21 +204,28 @@ def _paragraphs(raw: str, counts: Counter):
 
 
 def _add_sentence(sentences: list[Sentence], raw: str, offset: int, piece: str, aside: bool, para: int,
-                  counts: Counter) -> None:
-    """Append `piece` (found at raw `offset`) stripped, cut in pieces when over the limits."""
+                  counts: Counter, numbers: list[int]) -> None:
+    """Append `piece` (found at raw `offset`) stripped, cut in pieces when over the limits.
+    `numbers`: where the numbers of `raw` start, in order."""
     if not piece.strip():
         return
     start = offset + len(piece) - len(piece.lstrip())
     end = offset + len(piece.rstrip())
-    pieces = _pieces(raw, start, end)
+    if end - start <= MAX_SENTENCE_CHARS and \
+            bisect_left(numbers, end) - bisect_left(numbers, start) <= MAX_SENTENCE_NUMBERS:
+        pieces = [(start, end)]  # within both limits (nearly every sentence)
+    else:
+        pieces = _pieces(raw, start, end)
     if len(pieces) > 1:
         counts["sentences_cut"] += 1
     sentences.extend(Sentence(s, e, aside, para) for s, e in pieces)
 
 
-def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
-    """Sentences of a raw text as raw offsets, furniture left out."""
+def split_sentences(raw: str, counts: Counter | None = None, numbers: list[int] | None = None) -> list[Sentence]:
+    """Sentences of a raw text as raw offsets, furniture left out.
+    `numbers`: number_starts(raw), when the caller has it already."""
     counts = Counter() if counts is None else counts
+    numbers = number_starts(raw) if numbers is None else numbers
     raw = _normalise_inline(raw)
     sentences: list[Sentence] = []
     for para, (p_start, p_end, aside) in enumerate(_paragraphs(raw, counts)):
@@ -222,9 +235,9 @@ def split_sentences(raw: str, counts: Counter | None = None) -> list[Sentence]:
             pos = m.end() if m.group(0) else m.start()
             if _ABBREV.search(block[max(cut, pos - 12):pos].rstrip("\"')]")):
                 continue
-            _add_sentence(sentences, raw, p_start + cut, block[cut:pos], aside, para, counts)
+            _add_sentence(sentences, raw, p_start + cut, block[cut:pos], aside, para, counts, numbers)
             cut = pos
-        _add_sentence(sentences, raw, p_start + cut, block[cut:], aside, para, counts)
+        _add_sentence(sentences, raw, p_start + cut, block[cut:], aside, para, counts, numbers)
     counts["sentences"] += len(sentences)
     return sentences
 
@@ -243,7 +256,8 @@ def clean_documents(documents: pd.DataFrame) -> StageResult:
     counts: Counter = Counter()
     sources = documents["source"] if "source" in documents.columns else [None] * len(documents)
     for doc_id, source, raw in zip(documents["doc_id"], sources, documents["text"]):
-        n_numbers = sum(1 for _ in _NUMBER.finditer(raw))
+        numbers = number_starts(raw)
+        n_numbers = len(numbers)
         if n_numbers > MAX_DOCUMENT_NUMBERS:
             quarantined.append(quarantine_row(
                 "clean", "too_many_numbers",
@@ -252,7 +266,7 @@ def clean_documents(documents: pd.DataFrame) -> StageResult:
             continue
         try:
             clean = normalise(raw)
-            sentences = split_sentences(raw, counts)
+            sentences = split_sentences(raw, counts, numbers)
         except Exception as exc:
             quarantined.append(quarantine_row("clean", "clean_error", f"{type(exc).__name__}: {exc}",
                                               source=source, doc_id=doc_id))
