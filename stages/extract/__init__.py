@@ -60,6 +60,7 @@ class _Scan:
     """What is found once per sentence and used by several rules."""
 
     sentence: SentenceIn
+    low: str  # its text in lower case
     trade: bool
     countries: list
     amounts: list
@@ -88,7 +89,7 @@ def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
         vals = by_para.setdefault(sc.sentence.para, set())
         if sc.periods is None or not sc.trade:
             continue
-        if states_goal_or_outlook(sc.sentence.text, lower(sc.sentence.text)):
+        if states_goal_or_outlook(sc.sentence.text, sc.low):
             continue  # the years of goals and outlooks are not the data period
         vals.update(p.value for p in sc.periods if not p.base and p.value)
     return {para: next(iter(vals)) if len(vals) == 1 else None for para, vals in by_para.items()}
@@ -100,7 +101,8 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     scans = []
     for s in sentences:
         digits = bool(HAS_DIGIT(s.text))
-        scans.append(_Scan(s, bool(TRADE_WORD.search(lower(s.text))), find_countries(s.text),
+        low = lower(s.text)
+        scans.append(_Scan(s, low, bool(TRADE_WORD.search(low)), find_countries(s.text),
                            find_amounts(s.text) if digits else [], digits))
     _resolve_kingdom(scans, title)
     body = [sc for sc in scans if not sc.sentence.aside]
@@ -113,7 +115,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         if not sc.digits:
             continue  # no digit, no amount, no period
         prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
-        candidate = may_yield(sc.sentence.text, sc.amounts, prev_trade)
+        candidate = may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low)
         if candidate or sc.trade:  # a trade sentence's periods also set its paragraph's data period
             sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx))
         if candidate:

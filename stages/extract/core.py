@@ -604,7 +604,7 @@ def fiscal_country_for(countries, ctx: DocContext) -> str | None:
     return "IND" if "IND" in named else next((c for c in named if c in FISCAL_START), None)
 
 
-_MARK_WORD = re.compile(r"\b(?:mark|threshold|milestone|barrier|level)\b", re.I)
+_MARK_WORD = lowered(r"\b(?:mark|threshold|milestone|barrier|level)\b")  # on lower-cased text
 
 
 # Superset tests of what extract_sentence needs to find anything (see may_yield).
@@ -612,19 +612,21 @@ _ANY_TRADE_TOPIC = lowered(rf"\b(?:{_TRADE_TOPIC})\b")
 _ANY_PRONOUN_LEVEL = re.compile(r"(?:it|this|that|which|figure|total|volume|value)\s+(?:\w+\s+){0,2}$", re.I)
 
 
-def may_yield(text: str, amounts: list[Amount], prev_trade: bool) -> bool:
+def may_yield(text: str, amounts: list[Amount], prev_trade: bool, low: str | None = None) -> bool:
     """False only when extract_sentence is sure to find nothing in `text`.
 
     A cheap gate (most sentences of a story with numbers are not about trade):
     every rule there needs a trade topic word in the sentence, except a money
     or volume figure that is a "mark" or a level referred to by a pronoun in a
     story about trade. Each test here is looser than the rule it stands for.
+    `low`: the text in lower case, when the caller has it.
     """
-    if _MARK_WORD.search(text):
+    low = lower(text) if low is None else low
+    if _MARK_WORD.search(low):
         return True  # its bare figures become money amounts there
     if not amounts:
         return False
-    if _ANY_TRADE_TOPIC.search(lower(text)):
+    if _ANY_TRADE_TOPIC.search(low):
         return True
     if not prev_trade:
         return False
@@ -650,7 +652,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
     """
     if not HAS_DIGIT(text):
         return [], []
-    if amounts is None or (ctx.currency and _MARK_WORD.search(text)):
+    low = lower(text)
+    if amounts is None or (ctx.currency and _MARK_WORD.search(low)):
         # bare "100 billion mark" amounts take the story's currency
         amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
@@ -659,7 +662,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         countries = find_countries(text)
     if periods is None:
         periods = find_periods(text, ctx.published, fiscal_country_for(countries, ctx))
-    all_topics = list(_TOPIC_LOWERED.finditer(lower(text)))
+    all_topics = list(_TOPIC_LOWERED.finditer(low))
     all_countries = countries
     clauses = _clauses(text)
     # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
@@ -1021,6 +1024,9 @@ assert _MAY in _FORECAST.pattern
 _FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))
 
 
+_MAY_WORD = re.compile(r"\bmay\b")
+
+
 def states_goal_or_outlook(text: str, low: str) -> bool:
     """Whether a sentence (and `low`, its lower case) has a target or forecast cue word."""
-    return bool(_TARGET_LOWERED.search(low) or _FORECAST_LOWERED.search(low) or re.search(r"\bmay\b", text))
+    return bool(_TARGET_LOWERED.search(low) or _FORECAST_LOWERED.search(low) or _MAY_WORD.search(text))
