@@ -22,7 +22,7 @@ from .amounts import find_amounts
 from .core import (HAS_DIGIT, TRADE_WORD, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
                    states_goal_or_outlook)
 from .countries import KINGDOMS, find_countries, kingdom_mentions
-from .lowered import lower
+from .fast_patterns import lower
 from .periods import find_periods, specificity
 
 METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lowered import lower, lowered
+from .fast_patterns import lower, lowered, word_alternation
 
 # 1,234.5 / 1,23,456 (Indian grouping) / 1234.5 ; may follow letters ("about1.38")
 # (the first digit leads, and what stands before it is checked after it: a
@@ -71,7 +71,7 @@ SUFFIX_CURRENCY = {
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return word_alternation(words)  # longest first where one word begins another
 
 
 _PREFIX = _alt(PREFIX_CURRENCY)

@@ -17,7 +17,7 @@ from datetime import date
 
 from .amounts import Amount, find_amounts
 from .countries import EU, WORLD, find_countries
-from .lowered import lower, lowered
+from .fast_patterns import lower, lowered
 from .periods import FISCAL_START, Period, find_periods, specificity
 
 # ---------------------------------------------------------------- vocabulary

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import pycountry
 
+from .fast_patterns import word_alternation
+
 WORLD, EU = "WLD", "EUU"
 
 # Short names, adjectives and demonyms by alpha-2 (resolved through pycountry).
@@ -161,8 +163,7 @@ def surface_forms() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
-    names = sorted(surface_forms(), key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in names)
+    alt = word_alternation(surface_forms())  # the longest name first where one begins another
     # Hyphen compounds ("Sino-Russian", "Russia-China", "Indo-US") are split
     # by the alternation itself: each side is matched on its own.
     # a country word naming a currency ("US dollars", "Australian dollars") is not a country

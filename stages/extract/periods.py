@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..dates import MONTHS
-from .lowered import lower, lowered
+from .fast_patterns import lower, lowered
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
