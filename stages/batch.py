@@ -9,7 +9,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .base import quarantine_frame, quarantine_row
 from .clean import clean_documents
@@ -87,6 +90,10 @@ def merge_snapshot(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFram
 
     A new document whose source was published before with other content
     replaces that document's rows; everything else published stays.
+
+    `new` is consumed: its tables are taken out of it, and each is released
+    while its sorted copy is made (a column at a time), so memory never holds
+    the new rows both unsorted and sorted.
     """
     if full_refresh:
         base = {k: v.iloc[0:0] for k, v in previous.items()}
@@ -99,11 +106,57 @@ def merge_snapshot(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFram
     out = {}
     for name, keys in (("documents", ["source"]), ("metrics", ["doc_id", "fact_id"]),
                        ("mentions", ["doc_id", "char_start", "char_end", "fact_id"])):
-        merged = concat([base[name], new[name]], list(new[name].columns))
+        rows = new.pop(name)
+        merged = concat([base[name], rows], list(rows.columns))
+        del rows
         if name == "documents":
-            merged = merged.drop_duplicates("doc_id", keep="last")
-        out[name] = merged.sort_values(keys, kind="stable", ignore_index=True)
+            merged = drop_duplicate_rows(merged, "doc_id", keep="last")
+        out[name] = take_rows(merged, sort_order(merged, keys), consume=True)
+        del merged
     return out
+
+
+def drop_duplicate_rows(df: pd.DataFrame, subset, keep: str = "first") -> pd.DataFrame:
+    """`df.drop_duplicates(subset, keep=keep)`, but `df` itself (not a copy) when no row is a duplicate."""
+    duplicate = df.duplicated(subset, keep=keep)
+    return df.loc[~duplicate] if duplicate.any() else df
+
+
+def _arrow_sortable(column: pd.Series) -> bool:
+    """Sorts the same in Arrow as in pandas: strings (by code point, as both do) and numpy ints."""
+    dtype = column.dtype
+    return isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "iu")
+
+
+def sort_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Row positions of `df` in the order of `df.sort_values(keys, kind="stable")`.
+
+    Ascending, stable, nulls last. String and integer keys are sorted by
+    Arrow on the key columns alone (no copy of the rest of the table, no
+    per-key codes); other dtypes by pandas.
+    """
+    if not len(df):
+        return np.arange(0, dtype=np.int64)
+    columns = [df[k] for k in keys]
+    if all(_arrow_sortable(c) for c in columns):
+        table = pa.table({f"k{i}": pa.array(c, from_pandas=True) for i, c in enumerate(columns)})
+        # nulls go last: Arrow's default, as pandas'
+        order = pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))])
+        return order.to_numpy().astype(np.int64, copy=False)
+    return df[keys].reset_index(drop=True).sort_values(keys, kind="stable").index.to_numpy(dtype=np.int64)
+
+
+def take_rows(df: pd.DataFrame, positions: np.ndarray, consume: bool = False) -> pd.DataFrame:
+    """The rows of `df` at `positions`, with a fresh RangeIndex (as `df.take(positions)` with
+    `ignore_index`). With `consume`, each column is dropped from `df` once taken (`df` ends
+    with no columns), so a big table is not held twice while it is reordered."""
+    columns = df.columns
+    taken = {}
+    for name in list(columns):
+        taken[name] = df[name].array.take(positions)
+        if consume:
+            del df[name]
+    return pd.DataFrame(taken, columns=columns, copy=False)
 
 
 EMPTY = {

@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from .base import StageResult
 from .reference_tables import pair_key
@@ -236,17 +237,52 @@ def reconcile_fact(row, index) -> dict:
                       "and no other year within"}
 
 
-def reconcile(metrics: pd.DataFrame, reference: pd.DataFrame) -> StageResult:
-    """One reconciliation row per fact of `metrics`, in metrics order; counts per verdict."""
+CHUNK_ROWS = 20_000  # facts reconciled at a time: their Python objects are freed before the next ones
+
+_STRING_COLUMNS = [f.name for f in RECONCILIATION if pa.types.is_string(f.type)]
+
+
+def _text(value) -> str | None:
+    """A string cell as the published table has it (a null is None, anything else its str)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def reconcile_table(metrics: pd.DataFrame, reference: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> pa.Table:
+    """The reconciliation of `metrics` as an Arrow table of the published schema, in metrics order.
+
+    Facts are reconciled `chunk_rows` at a time into typed Arrow columns, so
+    memory holds one chunk's Python values at most, not a row of objects per
+    fact of the whole snapshot.
+    """
     index = _index_reference(reference)
-    rows = []
-    for row in metrics.itertuples(index=False):
-        rec = reconcile_fact(row, index)
-        rows.append({"fact_id": row.fact_id, "doc_id": row.doc_id, "measure": row.measure,
-                     "qualifier": row.qualifier, "period": None if pd.isna(row.period) else row.period,
-                     "claimed_value": float(row.value), "unit": row.unit, **rec, "quote": row.quote,
-                     "run_id": getattr(row, "run_id", None)})
-    kept = pd.DataFrame(rows, columns=RECONCILIATION.names)
+    chunks = []
+    for start in range(0, len(metrics), max(1, chunk_rows)):
+        columns: dict[str, list] = {name: [] for name in RECONCILIATION.names}
+        for row in metrics.iloc[start:start + chunk_rows].itertuples(index=False):
+            rec = reconcile_fact(row, index)
+            rec.update(fact_id=row.fact_id, doc_id=row.doc_id, measure=row.measure, qualifier=row.qualifier,
+                       period=None if pd.isna(row.period) else row.period, claimed_value=float(row.value), unit=row.unit, quote=row.quote,
+                       run_id=getattr(row, "run_id", None))
+            for name, values in columns.items():
+                values.append(rec[name])
+        for name in _STRING_COLUMNS:
+            columns[name] = [_text(v) for v in columns[name]]
+        chunks.append(pa.Table.from_pydict(columns, schema=RECONCILIATION))
+        del columns
+    if not chunks:
+        return RECONCILIATION.empty_table()
+    return pa.concat_tables(chunks)
+
+
+def reconcile(metrics: pd.DataFrame, reference: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> StageResult:
+    """One reconciliation row per fact of `metrics`, in metrics order; counts per verdict.
+
+    The rows are `reconcile_table`'s as a DataFrame: the dtypes of the
+    published table as read back (nullable ints as floats, nulls as NaN).
+    """
+    kept = reconcile_table(metrics, reference, chunk_rows).to_pandas()
     counts = Counter({f"reconcile_{v}": 0 for v in VERDICTS})
     counts.update(f"reconcile_{v}" for v in kept["verdict"])
     return StageResult(kept=kept, counts=counts)

@@ -34,6 +34,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -62,22 +63,52 @@ def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
     schema = TABLES[name]
     cols = {}
     for f in schema:
-        values = df[f.name].tolist() if f.name in df.columns else [None] * len(df)
-        if pa.types.is_timestamp(f.type):
-            values = [None if v is None or (isinstance(v, float) and v != v) else pd.Timestamp(v).to_pydatetime()
-                      for v in values]
-        elif pa.types.is_date(f.type):
-            values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values]
-        elif pa.types.is_string(f.type):
-            values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
-        elif pa.types.is_integer(f.type) and f.nullable:
-            # a nullable int column reads back from Parquet as floats with NaN
-            values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
-                      for v in values]
-        cols[f.name] = pa.array(values, type=f.type)
+        column = df[f.name] if f.name in df.columns else None
+        array = _fast_array(column, f) if column is not None else None
+        cols[f.name] = array if array is not None else _array_of_values(column, f, len(df))
     table = pa.Table.from_pydict(cols, schema=schema)
     return table.replace_schema_metadata({b"tradeclaims.schema_version": SCHEMA_VERSION.encode(),
                                           b"tradeclaims.table": name.encode()})
+
+
+def _fast_array(column: pd.Series, f: pa.Field) -> pa.Array | None:
+    """The column as `_array_of_values` makes it, converted as a whole (no Python object per
+    cell) for the dtypes of the big tables: strings, floats and ints; None for other dtypes."""
+    dtype = column.dtype
+    if pa.types.is_string(f.type) and isinstance(dtype, pd.StringDtype) and isinstance(dtype.na_value, float):
+        array = pa.array(column, type=f.type, from_pandas=True)  # NaN is null, as None
+    elif pa.types.is_floating(f.type) and dtype == np.float64:
+        array = pa.array(column.to_numpy(), type=f.type)  # from numpy: NaN stays NaN, as in a list
+    elif pa.types.is_integer(f.type) and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        array = pa.array(column.to_numpy(), type=f.type)
+    elif pa.types.is_integer(f.type) and f.nullable and dtype == np.float64:
+        values = column.to_numpy()
+        missing = np.isnan(values)
+        whole = values[~missing]
+        if not (np.all(whole == np.trunc(whole)) and np.all(np.abs(whole) < 2.0 ** 63)):
+            return None
+        array = pa.array(np.where(missing, 0, values).astype(np.int64), type=f.type, mask=missing)
+    else:
+        return None
+    # one contiguous array, as from a list: a chunked column could be laid out otherwise in Parquet
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _array_of_values(column: pd.Series | None, f: pa.Field, n_rows: int) -> pa.Array:
+    """The column converted cell by cell (None for a missing column)."""
+    values = column.tolist() if column is not None else [None] * n_rows
+    if pa.types.is_timestamp(f.type):
+        values = [None if v is None or (isinstance(v, float) and v != v) else pd.Timestamp(v).to_pydatetime()
+                  for v in values]
+    elif pa.types.is_date(f.type):
+        values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values]
+    elif pa.types.is_string(f.type):
+        values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    elif pa.types.is_integer(f.type) and f.nullable:
+        # a nullable int column reads back from Parquet as floats with NaN
+        values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
+                  for v in values]
+    return pa.array(values, type=f.type)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -29,7 +29,7 @@ _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "e
 FISCAL_START = {"IND": 4, "JPN": 4, "GBR": 4, "USA": 10, "AUS": 7, "PAK": 7, "EGY": 7, "NZL": 7}
 
 
-@dataclass
+@dataclass(slots=True)  # made per sentence or per figure: slots are quicker
 class Period:
     start: int
     end: int
