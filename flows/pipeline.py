@@ -133,7 +133,7 @@ def new_run_id(now: datetime) -> str:
 def plan_inputs(input_dir: str):
     """List the input files and read the manifest."""
     listing = list_input_files(input_dir)
-    manifest = read_manifest(input_dir)
+    manifest = read_manifest(input_dir, listed=set(listing.kept["source"]))
     return listing, manifest
 
 

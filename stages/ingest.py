@@ -140,12 +140,16 @@ def list_input_files(root: str | Path) -> StageResult:
     return StageResult(kept, quarantine_frame(quarantined), counts)
 
 
-def read_manifest(root: str | Path) -> StageResult:
+def read_manifest(root: str | Path, listed: set[str] | frozenset[str] = frozenset()) -> StageResult:
     """Read `root/manifest.csv` into one row per document path.
 
     Problems are reported with stage `manifest` and never stop the run: a row
     for a missing file, a path escaping the root, an unparsable date,
     conflicting duplicate rows, extra columns, a missing manifest.
+    `listed`: the sources list_input_files found, if known. Those are regular
+    files reached without following a link, so a row naming one of them
+    plainly (no "..") needs no path resolution and no `stat` (two system
+    calls a row, most of the time a 100k-row manifest takes).
     """
     root = Path(root)
     path = root / MANIFEST_NAME
@@ -187,6 +191,10 @@ def read_manifest(root: str | Path) -> StageResult:
         if not doc:
             problems.append(quarantine_row("manifest", "manifest_empty_doc", "row without a doc path", source=where))
             continue
+        lexical = os.path.normpath(doc)
+        if lexical in listed and not doc.startswith("/") and ".." not in doc.split("/"):
+            _add_manifest_row(rows, problems, Path(lexical).as_posix(), rec, where)
+            continue
         try:
             target = (root / doc).resolve()
         except (OSError, ValueError) as exc:  # a NUL byte, a link loop
@@ -195,7 +203,6 @@ def read_manifest(root: str | Path) -> StageResult:
         # the row names the file by its own path (a link is not resolved into
         # another file's row); it must stay inside the root both as written
         # and once links are followed
-        lexical = os.path.normpath(doc)
         if (doc.startswith("/") or lexical == ".." or lexical.startswith("../")
                 or not target.is_relative_to(root_resolved)):
             problems.append(quarantine_row("manifest", "manifest_path_escapes_root",
@@ -206,23 +213,27 @@ def read_manifest(root: str | Path) -> StageResult:
             problems.append(quarantine_row("manifest", "manifest_missing_file",
                                            f"{doc!r} is not in the input", source=where))
             continue
-        raw_date = (rec.get("published") or "").strip()
-        published = parse_iso_date(raw_date) if raw_date else None
-        if raw_date and published is None:
-            problems.append(quarantine_row("manifest", "manifest_bad_date",
-                                           f"{raw_date!r} is not a YYYY-MM-DD date; ignored", source=where))
-        row = {"doc": doc, "published": published,
-               "source_url": (rec.get("source_url") or "").strip() or None,
-               "title": (rec.get("title") or "").strip() or None}
-        if doc in rows:
-            if rows[doc] != row:
-                problems.append(quarantine_row("manifest", "manifest_conflict",
-                                               f"second, different row for {doc!r}; the first is kept",
-                                               source=where))
-            continue
-        rows[doc] = row
+        _add_manifest_row(rows, problems, doc, rec, where)
     kept = pd.DataFrame(list(rows.values()), columns=MANIFEST_COLUMNS)
     return StageResult(kept, quarantine_frame(problems), Counter(manifest_rows=len(kept)))
+
+
+def _add_manifest_row(rows: dict[str, dict], problems: list[dict], doc: str, rec: dict, where: str) -> None:
+    """Keep the manifest row `rec` for the input file `doc` (the first row of a doc wins)."""
+    raw_date = (rec.get("published") or "").strip()
+    published = parse_iso_date(raw_date) if raw_date else None
+    if raw_date and published is None:
+        problems.append(quarantine_row("manifest", "manifest_bad_date",
+                                       f"{raw_date!r} is not a YYYY-MM-DD date; ignored", source=where))
+    row = {"doc": doc, "published": published,
+           "source_url": (rec.get("source_url") or "").strip() or None,
+           "title": (rec.get("title") or "").strip() or None}
+    if doc in rows:
+        if rows[doc] != row:
+            problems.append(quarantine_row("manifest", "manifest_conflict",
+                                           f"second, different row for {doc!r}; the first is kept", source=where))
+        return
+    rows[doc] = row
 
 
 def _csv_rows(reader: csv.DictReader, problems: list[dict]):

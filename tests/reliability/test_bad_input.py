@@ -152,6 +152,26 @@ def test_each_manifest_problem_is_reported_once_with_stage_manifest(hostile):
     assert rows.loc["enc/latin.txt", "published"] is None
     assert str(rows.loc["plain/seed bom crlf.txt", "published"]) == "2022-12-30"
 
+def test_the_manifest_read_with_the_listing_gives_the_same_rows_and_problems(tmp_path):
+    # the flow passes the listed sources so that their rows skip path resolution;
+    # rows through links, "..", hidden or missing files must still be checked as before
+    root = tmp_path / "in"
+    build_hostile_input(root)
+    (tmp_path / "out.txt").write_text("outside")
+    os.symlink(tmp_path, root / "linked_dir")
+    listed = set(list_input_files(root).kept["source"])
+    inside = sorted(s for s in listed if "/" in s and "," not in s)[0]
+    with open(root / "manifest.csv", "a", encoding="utf-8") as fh:
+        # written like a listed file, but through the link it lies outside the input
+        fh.write(f"linked_dir/../{inside},2022-01-01,,\nlinked_dir/out.txt,2022-01-01,,\n")
+    plain, fast = read_manifest(root), read_manifest(root, listed=listed)
+    assert len(fast.kept) > 0
+    assert "manifest_path_escapes_root" in set(fast.quarantine["reason"])
+    pd.testing.assert_frame_equal(plain.kept, fast.kept)
+    assert list(plain.quarantine["reason"]) == list(fast.quarantine["reason"])
+    assert list(plain.quarantine["source"]) == list(fast.quarantine["source"])
+
+
 
 @pytest.mark.parametrize("content, reason", [
     (None, "manifest_absent"),
