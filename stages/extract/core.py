@@ -72,7 +72,8 @@ _GROWTH_DOWN = (r"f[ae]ll|falls|falling|fallen|down|declin\w*|decreas\w*|drop\w*
                 r"sink\w*|tumbl\w*|retreat\w*|reduc\w*|los[st]\w*|negative|minus|slow\w*|eas(?:ed|ing)|slip\w*|"
                 r"reced\w*|soften\w*|shed|"
                 r"off|weaken\w*|cut|slash\w*|dwindl\w*|collaps\w*")
-_CHANGE = re.compile(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b", re.I)
+# run on lower-cased text (see fast_patterns.py)
+_CHANGE = lowered(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b")
 
 _SHARE = re.compile(
     r"\b(?:share|shares|accounts?\s+for|accounted\s+for|accounting\s+for|made\s+up|makes?\s+up|making\s+up|"
@@ -301,10 +302,10 @@ def _status(text: str, a: Amount, cs: int, ce: int, period: str | None, ctx: Doc
 def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
     """Is this percent a change, and which way: the nearest change word."""
     if a.sign:
-        near = _CHANGE.search(text[max(cs, a.start - 45):a.start])
+        near = _CHANGE.search(lower(text[max(cs, a.start - 45):a.start]))
         return True, a.sign if not (near and near.group("down") and a.sign > 0) else -1
-    before = list(_CHANGE.finditer(text[max(cs, a.start - 60):a.start]))
-    after = _CHANGE.search(text[a.end:min(ce, a.end + 30)])
+    before = list(_CHANGE.finditer(lower(text[max(cs, a.start - 60):a.start])))
+    after = _CHANGE.search(lower(text[a.end:min(ce, a.end + 30)]))
     cand = None
     if before:
         cand = before[-1]
