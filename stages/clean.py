@@ -55,6 +55,8 @@ _NAV_SEP = re.compile(r"[|»›>•]")
 
 
 def _is_navigation(line: str) -> bool:
+    if not _NAV_SEP.search(line):
+        return False  # (most lines: no separator, one part)
     parts = [p for p in (part.strip() for part in _NAV_SEP.split(line)) if p]
     return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
 
@@ -207,15 +209,16 @@ def _add_sentence(sentences: list[Sentence], raw: str, offset: int, piece: str, 
                   counts: Counter, numbers: list[int]) -> None:
     """Append `piece` (found at raw `offset`) stripped, cut in pieces when over the limits.
     `numbers`: where the numbers of `raw` start, in order."""
-    if not piece.strip():
+    left = piece.lstrip()
+    if not left:
         return
-    start = offset + len(piece) - len(piece.lstrip())
-    end = offset + len(piece.rstrip())
+    start = offset + len(piece) - len(left)
+    end = start + len(left.rstrip())
     if end - start <= MAX_SENTENCE_CHARS and \
             bisect_left(numbers, end) - bisect_left(numbers, start) <= MAX_SENTENCE_NUMBERS:
-        pieces = [(start, end)]  # within both limits (nearly every sentence)
-    else:
-        pieces = _pieces(raw, start, end)
+        sentences.append(Sentence(start, end, aside, para))  # within both limits (nearly every sentence)
+        return
+    pieces = _pieces(raw, start, end)
     if len(pieces) > 1:
         counts["sentences_cut"] += 1
     sentences.extend(Sentence(s, e, aside, para) for s, e in pieces)
