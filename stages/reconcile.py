@@ -263,8 +263,8 @@ def reconcile_table(metrics: pd.DataFrame, reference: pd.DataFrame, chunk_rows: 
         for row in metrics.iloc[start:start + chunk_rows].itertuples(index=False):
             rec = reconcile_fact(row, index)
             rec.update(fact_id=row.fact_id, doc_id=row.doc_id, measure=row.measure, qualifier=row.qualifier,
-                       period=None if pd.isna(row.period) else row.period, claimed_value=float(row.value), unit=row.unit, quote=row.quote,
-                       run_id=getattr(row, "run_id", None))
+                       period=None if pd.isna(row.period) else row.period, claimed_value=float(row.value),
+                       unit=row.unit, quote=row.quote, run_id=getattr(row, "run_id", None))
             for name, values in columns.items():
                 values.append(rec[name])
         for name in _STRING_COLUMNS:

@@ -293,3 +293,79 @@ def test_seed_claims_against_the_embedded_reference(customs):
     assert kept.reason.iloc[4] == "target"
     # the growth rate customs published for 2021 is within the slack of the one its levels give
     assert abs((_customs(customs, 2021) / _customs(customs, 2020) - 1) * 100 - 35.8) < GROWTH_SLACK_PP
+
+
+# --- the table, chunk by chunk -------------------------------------------------------------------
+
+
+def _every_verdict_rows() -> list[dict]:
+    """Claims of every verdict and reason, nulls included (a null period, no run id on some)."""
+    claimed = round(ref_value(2019) / 1e9) * 1e9
+    stated = round(ref_growth(2021), 1)
+    rows = [
+        metric(claimed, "2019", f"trade reached {billions(claimed)}"),  # consistent
+        metric(ref_value(2021), "2020", billions(ref_value(2021))),  # matches_other_year
+        metric(stated, "2020", f"a {stated} percent rise", measure="growth", unit="percent"),  # other year
+        metric(ref_value(2019) * 3, "2019", "x", qualifier="approx"),  # inconsistent
+        metric(ref_value(2019), "2031", "x"),  # no_reference
+        metric(5.0, "2018", "5 percent", measure="growth", unit="percent"),  # no_reference (no 2017)
+        metric(ref_value(2019), None, "x"),  # not_comparable: no period
+        metric(ref_value(2021), "2021-11", "x", qualifier="over"),  # one month
+        metric(ref_value(2021), "2022-04/2023-03", "x"),  # span across years
+        metric(16.0, "2021", "16 percent", measure="share", unit="percent", commodity=None),
+        metric(1e6, "2021", "1 million tonnes", measure="volume", unit="t", commodity="coal"),
+        metric(2e11, "2024", "to $200 billion", status="target", statuses=["target"]),
+        metric(ref_value(2019), "2019", billions(ref_value(2019)), qualifier="roughly"),  # unknown qualifier
+        metric(ref_value(2021, "export"), "2021", "x", flow="export", run_id=None),
+    ]
+    return rows
+
+
+def _reference_reconcile(metrics: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """The straightforward version: a dict per fact, one DataFrame, through the writer's Arrow
+    conversion (as the flow made the table before reconciling went chunk by chunk)."""
+    from stages.reconcile import _index_reference, reconcile_fact
+    from stages.write import to_arrow
+
+    index = _index_reference(reference)
+    rows = []
+    for row in metrics.itertuples(index=False):
+        rows.append({"fact_id": row.fact_id, "doc_id": row.doc_id, "measure": row.measure,
+                     "qualifier": row.qualifier, "period": None if pd.isna(row.period) else row.period,
+                     "claimed_value": float(row.value), "unit": row.unit, **reconcile_fact(row, index),
+                     "quote": row.quote, "run_id": getattr(row, "run_id", None)})
+    return to_arrow("reconciliation", pd.DataFrame(rows, columns=RECONCILIATION.names)).to_pandas()
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5, 20_000])
+@pytest.mark.parametrize("with_run_id", [True, False], ids=["run_id", "no-run_id"])
+def test_chunked_table_equals_the_row_by_row_one(chunk_rows, with_run_id):
+    metrics = pd.DataFrame(_every_verdict_rows())
+    if not with_run_id:
+        metrics = metrics.drop(columns="run_id")
+    kept = reconcile(metrics, reference_table(), chunk_rows=chunk_rows).kept
+    assert set(kept.verdict) == set(VERDICTS)
+    pd.testing.assert_frame_equal(kept, _reference_reconcile(metrics, reference_table()), check_exact=True)
+
+
+def test_chunked_table_on_the_published_dtypes(customs):
+    """Metrics as the flow holds them (read back through Arrow: `str` columns, NaN for nulls)."""
+    import pyarrow as pa
+
+    from stages.schemas import METRICS
+
+    rows = [{**r, "commodity": r.get("commodity")} for r in _every_verdict_rows()] * 3
+    metrics = pa.Table.from_pylist([{k: r[k] for k in METRICS.names} for r in rows],
+                                   schema=METRICS).to_pandas()
+    for chunk_rows in (4, 1000):
+        pd.testing.assert_frame_equal(reconcile(metrics, customs, chunk_rows=chunk_rows).kept,
+                                      _reference_reconcile(metrics, customs), check_exact=True)
+
+
+def test_reconcile_table_is_arrow_in_the_published_schema():
+    from stages.reconcile import reconcile_table
+
+    metrics = pd.DataFrame(_every_verdict_rows())
+    table = reconcile_table(metrics, reference_table(), chunk_rows=4)
+    assert table.schema.equals(RECONCILIATION) and table.num_rows == len(metrics)
+    assert reconcile_table(metrics.iloc[0:0], reference_table()).schema.equals(RECONCILIATION)
