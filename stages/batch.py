@@ -98,9 +98,8 @@ def merge_snapshot(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFram
     if full_refresh:
         base = {k: v.iloc[0:0] for k, v in previous.items()}
     else:
-        replaced_sources = set(new["documents"]["source"])
         old_docs = previous["documents"]
-        gone = set(old_docs.loc[old_docs["source"].isin(replaced_sources), "doc_id"])
+        gone = set(old_docs.loc[is_in(old_docs["source"], new["documents"]["source"]), "doc_id"])
         gone -= set(new["documents"]["doc_id"])
         base = {k: v.loc[~v["doc_id"].isin(gone)] if gone else v for k, v in previous.items()}
     out = {}
@@ -114,6 +113,23 @@ def merge_snapshot(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFram
         out[name] = take_rows(merged, sort_order(merged, keys), consume=True)
         del merged
     return out
+
+
+def is_in(column: pd.Series, values: pd.Series) -> np.ndarray:
+    """`column.isin(values)` as a boolean array (a null is in `values` if a null is there too).
+
+    Two string columns are compared in Arrow: pandas' own `isin` makes a
+    Python scalar of every value, seconds and tens of MB for a snapshot's ids.
+    """
+    if not len(column):
+        return np.zeros(0, dtype=bool)
+    if isinstance(column.dtype, pd.StringDtype) and isinstance(values.dtype, pd.StringDtype):
+        value_set = pa.array(values, type=pa.large_string(), from_pandas=True)
+        if isinstance(value_set, pa.ChunkedArray):
+            value_set = value_set.combine_chunks()
+        found = pc.is_in(pa.array(column, type=pa.large_string(), from_pandas=True), value_set=value_set)
+        return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    return column.isin(values).to_numpy(dtype=bool)
 
 
 def drop_duplicate_rows(df: pd.DataFrame, subset, keep: str = "first") -> pd.DataFrame:
