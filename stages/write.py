@@ -101,7 +101,8 @@ def _array_of_values(column: pd.Series | None, f: pa.Field, n_rows: int) -> pa.A
         values = [None if v is None or (isinstance(v, float) and v != v) else pd.Timestamp(v).to_pydatetime()
                   for v in values]
     elif pa.types.is_date(f.type):
-        values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values]
+        values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v
+                  for v in values]
     elif pa.types.is_string(f.type):
         values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
     elif pa.types.is_integer(f.type) and f.nullable:
