@@ -364,6 +364,22 @@ def _detail(result: dict[str, Any], success: bool) -> str:
     return "ok" if success else "failed"
 
 
+def _forget_batch(batch: Any) -> None:
+    """Drop GX's cached copy of a validated batch.
+
+    The execution engine keeps the last batch's data (the frame with helper
+    columns, about the size of the table) until the next batch replaces it:
+    after a run's last validation it stayed alive through the write, and
+    during each validation the previous table's frame was held too.
+    """
+    engine = getattr(getattr(batch, "data", None), "execution_engine", None)
+    manager = getattr(engine, "batch_manager", None)
+    if manager is None:  # pragma: no cover - another GX layout: nothing to drop
+        return
+    manager.batch_data_cache.clear()
+    manager.reset_batch_cache()
+
+
 def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0.5) -> TableValidation:
     """Validate one table with its suite.
 
@@ -383,6 +399,8 @@ def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0
             result_format=_RESULT_FORMAT,
             expectation_parameters={TODAY_PARAMETER: _today(), CURRENT_YEAR_PARAMETER: int(_today()[:4])},
         )
+        _forget_batch(batch)
+        del batch, frame
 
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     outcomes: list[ExpectationOutcome] = []

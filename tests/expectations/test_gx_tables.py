@@ -113,3 +113,24 @@ def test_published_as_datetime64_is_accepted(valid_rows, frame) -> None:
 def test_unknown_table_is_an_error(frame) -> None:
     with pytest.raises(ValueError, match="unknown table"):
         validate_table("facts", pd.DataFrame())
+
+
+def test_gx_keeps_no_copy_of_a_validated_table(valid_rows, frame, monkeypatch) -> None:
+    """The frame GX validated (the table plus helper columns) is freed when validation returns."""
+    import gc
+    import weakref
+
+    import expectations.runner as runner
+
+    made = []
+    derive = runner.add_derived_columns
+
+    def tracked(table, df):
+        out = derive(table, df)
+        made.append(weakref.ref(out))
+        return out
+
+    monkeypatch.setattr(runner, "add_derived_columns", tracked)
+    assert validate_table("metrics", frame("metrics", valid_rows("metrics"))).passed
+    gc.collect()
+    assert made and made[0]() is None
