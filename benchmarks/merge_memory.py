@@ -9,9 +9,10 @@ the whole snapshot. This replays that part without running the batches: the
 documents, metrics and mentions of a published run (`--source`, e.g. the 10k
 benchmark run's output) are copied `--times` times (every copy with its own
 doc_id, fact_id, sha256 and source, so all stay unique), cut into batches of
-`--batch-docs` documents and held as the flow holds finished batches
-(`flows.pipeline.BatchRows`). Then the steps of `flows.pipeline._run` after the
-batches, in its order and with its own functions:
+`--batch-docs` documents, pickled and unpickled (as a worker's result is) and
+held as the flow holds finished batches (`flows.pipeline.BatchRows`). Then the
+steps of `flows.pipeline._run` after the batches, in its order and with its own
+functions:
 
 - `take`: the batches' rows as DataFrames, cross-batch duplicates split off;
 - `merge`: `merge_snapshot` (concatenated with the previous snapshot, sorted);
@@ -22,7 +23,7 @@ batches, in its order and with its own functions:
 - `write`: every table staged as Parquet (`write.stage_tables`) and published.
 
 Each step runs in a fresh process, which first runs the steps before it, then
-collects garbage, trims the heap and resets the kernel's peak-RSS mark
+collects garbage, trims the heaps and resets the kernel's peak-RSS mark
 (/proc/self/clear_refs) before the step. `peak_mb` is the step's peak RSS above
 the RSS it started with; `held_mb` what the process held more after it. A last
 process runs all steps from the batches' rows on, as the flow does
@@ -40,6 +41,7 @@ import ctypes
 import gc
 import hashlib
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -61,8 +63,12 @@ def _status_mb(key: str) -> float:
 
 
 def _settle() -> float:
-    """Collect garbage, give freed heap back to the OS, reset the peak mark; the RSS now."""
+    """Collect garbage, give freed heap (Arrow's and malloc's) back to the OS, reset the peak
+    mark; the RSS now."""
+    import pyarrow as pa
+
     gc.collect()
+    pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
@@ -108,8 +114,9 @@ def build_batches(source: Path, times: int, batch_docs: int):
         for start in range(0, len(docs), batch_docs):
             batch = {name: df[(df["_pos"] >= start) & (df["_pos"] < start + batch_docs)].drop(columns="_pos")
                      .reset_index(drop=True) for name, df in parts.items()}
-            rows.add(BatchOutput(docs.iloc[start:start + batch_docs].reset_index(drop=True), batch["metrics"],
-                                 batch["mentions"], quarantine_frame([])))
+            output = BatchOutput(docs.iloc[start:start + batch_docs].reset_index(drop=True), batch["metrics"],
+                                 batch["mentions"], quarantine_frame([]))
+            rows.add(pickle.loads(pickle.dumps(output)))  # as a worker's result arrives
     return rows
 
 
@@ -148,11 +155,9 @@ def step_merge(s: State) -> None:
 
 
 def step_reconcile(s: State) -> None:
-    from stages import write
     from stages.reconcile import reconcile
 
-    s.snapshot["reconciliation"] = write.to_arrow(
-        "reconciliation", reconcile(s.snapshot["metrics"], s.reference).kept).to_pandas()
+    s.snapshot["reconciliation"] = reconcile(s.snapshot["metrics"], s.reference).kept
 
 
 def step_conform(s: State) -> None:
@@ -176,16 +181,19 @@ def step_validate(s: State) -> None:
 def step_filter(s: State) -> None:
     from flows.pipeline import _row_failures_to_quarantine
     from stages.base import quarantine_frame
-    from stages.batch import concat
+    from stages.batch import concat, is_in
 
     snapshot, q_rows = s.snapshot, []
     for name in ("documents", "metrics", "mentions", "reconciliation"):
         snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], s.validations[name])
         q_rows.extend(rows)
-    snapshot["metrics"] = snapshot["metrics"][snapshot["metrics"]["doc_id"].isin(snapshot["documents"]["doc_id"])]
-    snapshot["mentions"] = snapshot["mentions"][snapshot["mentions"]["fact_id"].isin(snapshot["metrics"]["fact_id"])]
-    reconciled = snapshot["reconciliation"]
-    snapshot["reconciliation"] = reconciled[reconciled["fact_id"].isin(snapshot["metrics"]["fact_id"])]
+    for name, key, parent in (("metrics", "doc_id", "documents"), ("mentions", "fact_id", "metrics"),
+                              ("reconciliation", "fact_id", "metrics")):
+        df = snapshot[name]
+        keep = is_in(df[key], snapshot[parent][key])
+        if not keep.all():  # a copy only when rows go
+            snapshot[name] = df[keep]
+        del df, keep
     s.quarantine = concat([s.quarantine, quarantine_frame(q_rows)], list(s.quarantine.columns))
     s.quarantine["run_id"] = s.run_id
 
@@ -199,13 +207,15 @@ def step_write(s: State) -> None:
     write.publish(s.out, s.run_id)
 
 
-STEP_FUNCTIONS = {"take": step_take, "merge": step_merge, "reconcile": step_reconcile, "conform": step_conform,
-                  "validate": step_validate, "filter": step_filter, "write": step_write}
+STEP_FUNCTIONS = {"take": step_take, "merge": step_merge, "reconcile": step_reconcile,
+                  "conform": step_conform, "validate": step_validate, "filter": step_filter, "write": step_write}
 
 
 def measure(step: str, source: Path, times: int, batch_docs: int) -> dict:
     """In this process: the steps before `step` unmeasured, then `step` (or all, for "total")."""
-    import flows.pipeline  # noqa: F401  (the flow's allocator settings)
+    from flows.pipeline import _arrow_buffers_from_malloc  # (and the flow's malloc settings)
+
+    _arrow_buffers_from_malloc()  # as the flow's run does before its batches
     from expectations.runner import validate_table
     from stages.reference_tables import read_reference
 
@@ -225,8 +235,8 @@ def measure(step: str, source: Path, times: int, batch_docs: int) -> dict:
             STEP_FUNCTIONS[name](state)
         seconds = time.perf_counter() - t0
         peak, after = _status_mb("VmHWM"), _status_mb("VmRSS")
-    return {"peak_mb": round(peak - start, 1), "held_mb": round(after - start, 1), "start_mb": round(start, 1),
-            "peak_rss_mb": round(peak, 1), "seconds": round(seconds, 2)}
+    return {"peak_mb": round(peak - start, 1), "held_mb": round(after - start, 1),
+            "start_mb": round(start, 1), "peak_rss_mb": round(peak, 1), "seconds": round(seconds, 2)}
 
 
 def main(argv: list[str] | None = None) -> int:

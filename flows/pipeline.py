@@ -33,7 +33,8 @@ from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
 from stages.accounting import file_fates  # noqa: E402
 from stages.base import quarantine_frame  # noqa: E402
-from stages.batch import BatchOutput, concat, merge_snapshot, process_batch  # noqa: E402
+from stages.batch import (BatchOutput, concat, drop_duplicate_rows, is_in, merge_snapshot,  # noqa: E402
+                          process_batch)
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
 from stages.reconcile import VERDICTS, reconcile  # noqa: E402
 from stages.reference_tables import DEFAULT_REFERENCE_DIR, describe_rows, read_reference  # noqa: E402
@@ -60,6 +61,20 @@ def _return_freed_memory_to_os() -> None:
 
 
 _return_freed_memory_to_os()
+
+
+def _arrow_buffers_from_malloc() -> None:
+    """Arrow's buffers from malloc (with the threshold above), in the flow's process.
+
+    Arrow's own allocator (mimalloc) keeps pages it was given back for reuse:
+    the flow's process builds the whole snapshot from many batches' small
+    buffers and then from large ones, so at the end of a 100k-document run
+    it held about 170 MB more than malloc does (benchmarks/merge_memory.py).
+    An ARROW_DEFAULT_MEMORY_POOL set by the user wins. Workers keep Arrow's
+    default: their memory does not grow with the corpus.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def task_runner_for(runner: str = "default", dask_address: str | None = None) -> TaskRunner:
@@ -292,9 +307,10 @@ def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame
     rows += [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
               "detail": f"same content as {first_source[d]}", "record": None}
              for s, d in zip(documents.loc[dup, "source"], documents.loc[dup, "doc_id"])]
-    metrics = metrics.drop_duplicates(["doc_id", "fact_id"])
-    mentions = mentions.drop_duplicates(["doc_id", "fact_id", "char_start", "char_end"])
-    return documents.loc[~dup].reset_index(drop=True), metrics, mentions, quarantine_frame(rows)
+    metrics = drop_duplicate_rows(metrics, ["doc_id", "fact_id"])  # no copy when there is none
+    mentions = drop_duplicate_rows(mentions, ["doc_id", "fact_id", "char_start", "char_end"])
+    documents = documents.loc[~dup] if dup.any() else documents
+    return documents.reset_index(drop=True), metrics, mentions, quarantine_frame(rows)
 
 
 def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tuple[pd.DataFrame, list[dict]]:
@@ -349,6 +365,7 @@ def run_pipeline(input_dir: str = "seeds", out_dir: str = "data/out", full_refre
 def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad_row_share: float,
          progress: bool, runner: str = "default", reference_dir: str | None = None) -> dict:
     logger = get_run_logger()
+    _arrow_buffers_from_malloc()
     lap = _stopwatch()
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
@@ -395,10 +412,9 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     del new_docs, new_metrics, new_mentions  # from here on only in the snapshot: memory holds them once
     snapshot = merge_snapshot(previous, new, full_refresh)
     del new
-    # recomputed from the whole metrics snapshot; through Arrow, so that it equals
-    # the published table (nullable ints read back as floats) when nothing changed
-    snapshot["reconciliation"] = write.to_arrow(
-        "reconciliation", reconcile(snapshot["metrics"], reference).kept).to_pandas()
+    # recomputed from the whole metrics snapshot; in the published table's dtypes
+    # (nullable ints read back as floats), so it equals that table when nothing changed
+    snapshot["reconciliation"] = reconcile(snapshot["metrics"], reference).kept
 
     for name in write.SNAPSHOT_TABLES:
         snapshot[name] = write.conform(name, snapshot[name])
@@ -418,10 +434,13 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
         snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], validations[name])
         q_rows.extend(rows)
     # keep the tables consistent: no metrics of a dropped document, no orphan mentions
-    snapshot["metrics"] = snapshot["metrics"][snapshot["metrics"]["doc_id"].isin(snapshot["documents"]["doc_id"])]
-    snapshot["mentions"] = snapshot["mentions"][snapshot["mentions"]["fact_id"].isin(snapshot["metrics"]["fact_id"])]
-    reconciled = snapshot["reconciliation"]
-    snapshot["reconciliation"] = reconciled[reconciled["fact_id"].isin(snapshot["metrics"]["fact_id"])]
+    for name, key, parent in (("metrics", "doc_id", "documents"), ("mentions", "fact_id", "metrics"),
+                              ("reconciliation", "fact_id", "metrics")):
+        df = snapshot[name]
+        keep = is_in(df[key], snapshot[parent][key])
+        if not keep.all():  # a copy only when rows go
+            snapshot[name] = df[keep]
+        del df, keep
     quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
     # every input file is a document, quarantined, a duplicate or skipped; one
     # found nowhere gets a row of its own rather than vanish
