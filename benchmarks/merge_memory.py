@@ -27,7 +27,8 @@ collects garbage, trims the heaps and resets the kernel's peak-RSS mark
 (/proc/self/clear_refs) before the step. `peak_mb` is the step's peak RSS above
 the RSS it started with; `held_mb` what the process held more after it. A last
 process runs all steps from the batches' rows on, as the flow does
-(`total`: the peak above the start, and the absolute peak). GX is imported and
+(`total`: the peak above the start, the absolute peak, and the peak so far
+after each step). GX is imported and
 its context set up first, in every process (the flow validated the reference
 statistics before its batches). Prints one JSON line. Linux only.
 
@@ -231,12 +232,17 @@ def measure(step: str, source: Path, times: int, batch_docs: int) -> dict:
             STEP_FUNCTIONS[name](state)
         start = _settle()
         t0 = time.perf_counter()
+        peak_after = {}  # the process's peak so far, after each step: where it was reached
         for name in measured:
             STEP_FUNCTIONS[name](state)
+            peak_after[name] = round(_status_mb("VmHWM") - start, 1)
         seconds = time.perf_counter() - t0
         peak, after = _status_mb("VmHWM"), _status_mb("VmRSS")
-    return {"peak_mb": round(peak - start, 1), "held_mb": round(after - start, 1),
-            "start_mb": round(start, 1), "peak_rss_mb": round(peak, 1), "seconds": round(seconds, 2)}
+    out = {"peak_mb": round(peak - start, 1), "held_mb": round(after - start, 1),
+           "start_mb": round(start, 1), "peak_rss_mb": round(peak, 1), "seconds": round(seconds, 2)}
+    if len(measured) > 1:
+        out["peak_mb_after"] = peak_after
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

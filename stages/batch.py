@@ -5,6 +5,8 @@ Prefect tasks, one task per batch.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -172,7 +174,29 @@ def take_rows(df: pd.DataFrame, positions: np.ndarray, consume: bool = False) ->
         taken[name] = df[name].array.take(positions)
         if consume:
             del df[name]
+            give_back_freed_memory()
     return pd.DataFrame(taken, columns=columns, copy=False)
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def give_back_freed_memory() -> None:
+    """Return the free pages of malloc's heap to the OS (glibc; elsewhere nothing).
+
+    Batch rows arrive as many small buffers (each batch's unpickled result):
+    freed, they stay in the heap, and a table sorted from them would come on
+    top of them. Trimmed as each column is replaced, memory holds the rows
+    about once.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 EMPTY = {

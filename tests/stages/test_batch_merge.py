@@ -144,3 +144,10 @@ def test_is_in_is_pandas_isin(values):
     for vals in (pd.Series(values, dtype="str"), pd.Series(values, dtype=object)):
         assert list(is_in(column, vals)) == list(column.isin(vals))
     assert list(is_in(column.iloc[0:0], pd.Series(values, dtype="str"))) == []
+
+
+def test_giving_back_freed_memory_is_harmless():
+    from stages.batch import give_back_freed_memory
+
+    give_back_freed_memory()
+    give_back_freed_memory()
