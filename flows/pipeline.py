@@ -69,7 +69,7 @@ def _arrow_buffers_from_malloc() -> None:
     Arrow's own allocator (mimalloc) keeps pages it was given back for reuse:
     the flow's process builds the whole snapshot from many batches' small
     buffers and then from large ones, so at the end of a 100k-document run
-    it held about 170 MB more than malloc does (benchmarks/merge_memory.py).
+    it peaked about 150 MB higher than with malloc (benchmarks/merge_memory.py).
     An ARROW_DEFAULT_MEMORY_POOL set by the user wins. Workers keep Arrow's
     default: their memory does not grow with the corpus.
     """
