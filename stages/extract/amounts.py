@@ -139,8 +139,9 @@ def parse_number(text: str) -> float:
 
 
 def _scale(m: re.Match) -> float:
-    word = (m.groupdict().get("scale") or m.groupdict().get("scale1") or "").lower()
-    return SCALES[re.sub(r"\s+", " ", word)] if word else 1.0
+    groups = m.groupdict()
+    word = (groups.get("scale") or groups.get("scale1") or "").lower()
+    return SCALES[" ".join(word.split())] if word else 1.0  # "lakh  crore" -> "lakh crore"
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -177,21 +178,21 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
             code = _SUFFIX_LOWER.get(m.group("suf").lower(), code) if pre in ("$",) else code
         if pre.isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
             continue
-        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
-                   scaled=_scale(m) != 1.0))
+        scale = _scale(m)
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * scale, code, scaled=scale != 1.0))
     for m in LETTER_MONEY.finditer(text):
         add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
                    LETTER_CURRENCY[m.group("pre")], scaled=True))
     for m in MONEY_SUFFIXED.finditer(text):
         code = SUFFIX_CURRENCY.get(m.group("suf")) or _SUFFIX_LOWER[m.group("suf").lower()]
-        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m), code,
-                   scaled=_scale(m) != 1.0))
+        scale = _scale(m)
+        add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * scale, code, scaled=scale != 1.0))
     for m in VOLUME.finditer(lower(text)):
         if PER_DAY.match(text[m.end():m.end() + 40]):
             continue
-        unit, factor = VOLUME_UNITS[re.sub(r"\s+", " ", m.group("unit").lower())] \
+        unit, factor = VOLUME_UNITS[" ".join(m.group("unit").lower().split())] \
             if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
-        scale = SCALES[re.sub(r"\s+", " ", m.group("scale").lower())] if m.group("scale") else 1.0
+        scale = SCALES[" ".join(m.group("scale").lower().split())] if m.group("scale") else 1.0
         if text[m.start("unit"):m.end("unit")] == "t" and not m.group("scale"):
             continue  # a bare "5 t" is too often something else
         add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))

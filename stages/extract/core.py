@@ -321,10 +321,14 @@ def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
     return True, -1 if cand.group("down") else 1
 
 
+_OF_AFTER = re.compile(r"^\s*(?:of|worth\s+of)\s+")
+_OF_PHRASE_AFTER = re.compile(r"^\s*(?:of|worth\s+of)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?")
+
+
 def _commodity(text: str, cs: int, ce: int, a: Amount) -> str | None:
     """A commodity named with the amount: "of crude oil" after, or the noun
     phrase before ("coal exports", "imports of Russian oil")."""
-    direct = re.match(r"^\s*(?:of|worth\s+of)\s+", text[a.end:a.end + 20])
+    direct = _OF_AFTER.match(text[a.end:a.end + 20])
     if direct:
         m = _COMMODITY.match(text, a.end + direct.end())
         if m:
@@ -335,7 +339,7 @@ def _commodity(text: str, cs: int, ce: int, a: Amount) -> str | None:
                          r"worth|was|were|and\s+\d|,|\.|$))", text[a.end + direct.end():a.end + direct.end() + 40])
             if m and m.group(1).strip() and m.group(1).split()[0] not in ("the", "a", "an", "its", "their"):
                 return m.group(1).strip().lower()
-    after = re.match(r"^\s*(?:of|worth\s+of)\s+(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?", text[a.end:a.end + 40])
+    after = _OF_PHRASE_AFTER.match(text[a.end:a.end + 40])
     if after:
         m = _COMMODITY.match(text, a.end + after.end())
         if m:
