@@ -245,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         **rates,
         "loadavg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "seconds_by_phase": summary.get("seconds_by_phase"),
+        "flow_peak_rss_mb_by_phase": summary.get("peak_rss_mb_by_phase"),
         "seconds_in_batches": summary.get("seconds_in_batches"),
         "missed_by_measure": quality["missed_by_measure"],
         "spurious_by_measure_status": quality["spurious_by_measure_status"],

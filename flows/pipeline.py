@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import secrets
 import time
 from collections import Counter, deque
@@ -261,7 +262,9 @@ class BatchRows:
 
 
 def _stopwatch():
-    """`lap(phase)` adds the seconds since the previous lap to `phase`; returns all laps."""
+    """`lap(phase)` adds the seconds since the previous lap to `phase`; returns all laps.
+    `lap.peak_rss_mb`: [phase, this process's peak RSS so far] at the end of each lap,
+    in order (the peak rises in the phase that needs the most memory)."""
     laps: Counter = Counter()
     last = [time.perf_counter()]
 
@@ -269,7 +272,9 @@ def _stopwatch():
         now = time.perf_counter()
         laps[phase] += now - last[0]
         last[0] = now
+        lap.peak_rss_mb.append([phase, round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)])  # KiB
         return {k: round(v, 3) for k, v in laps.items()}
+    lap.peak_rss_mb = []
     return lap
 
 
@@ -396,6 +401,9 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
             rows.add(output)
             bar.batch_done()
     lap("batches")
+    # what is left to do needs only the listed sources: the paths and manifest rows go
+    listing.kept, manifest.kept = listing.kept[["source"]], manifest.kept.iloc[0:0]
+    del batches, results
 
     counts, stage_seconds = rows.counts, rows.seconds
     new_docs, new_metrics, new_mentions, dup_q = _split_cross_batch_duplicates(
@@ -492,6 +500,7 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     validations["reference"] = reference_check  # in the report too
     summary["report"] = str(write_validation_report(out, run_id, validations))
     summary["seconds_by_phase"] = lap("report")  # in this process; stages below: summed over the workers
+    summary["peak_rss_mb_by_phase"] = lap.peak_rss_mb
     summary["seconds_in_batches"] = {k: round(v, 3) for k, v in stage_seconds.items()}
     logger.info("run %s: %s", run_id, {k: summary[k] for k in ("documents_new", "facts_written", "quarantined")})
     summary["published"] = [n for n, t in tables.items() if t is not None]

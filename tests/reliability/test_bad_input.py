@@ -152,6 +152,13 @@ def test_each_manifest_problem_is_reported_once_with_stage_manifest(hostile):
     assert rows.loc["enc/latin.txt", "published"] is None
     assert str(rows.loc["plain/seed bom crlf.txt", "published"]) == "2022-12-30"
 
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "x\n\n\ny", "\n", "é\u2028f\nq\rr",
+                                  'doc,title\n"a.txt","two\nlines"\n'])
+def test_the_manifest_is_read_line_by_line_as_stringio_would_split_it(text):
+    import io
+    assert list(ingest._lines_of(text)) == list(io.StringIO(text))
+
+
 def test_the_manifest_read_with_the_listing_gives_the_same_rows_and_problems(tmp_path):
     # the flow passes the listed sources so that their rows skip path resolution;
     # rows through links, "..", hidden or missing files must still be checked as before
