@@ -380,7 +380,94 @@ def _forget_batch(batch: Any) -> None:
     manager.reset_batch_cache()
 
 
-def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0.5) -> TableValidation:
+# Rows per validation of the row-level expectations of a big table. GX copies the
+# validated frame (less its nulls) for every column check on a column with nulls:
+# in chunks, that copy is bounded by the chunk, not the table (the table-level
+# expectations still see the whole table, without the helper columns).
+ROW_CHUNK = 50_000
+
+
+@dataclass
+class _Result:
+    """One expectation's result, over the whole table or merged over its chunks."""
+
+    success: bool
+    result: dict[str, Any]
+    error: str | None
+
+
+def _validate_frame(suite: Any, frame: pd.DataFrame) -> dict[str, _Result]:
+    """Each expectation of `suite` on `frame` (positions in `frame` are its index)."""
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        result_format=_RESULT_FORMAT,
+        expectation_parameters={TODAY_PARAMETER: _today(), CURRENT_YEAR_PARAMETER: int(_today()[:4])},
+    )
+    _forget_batch(batch)
+    return {r.expectation_config.meta["name"]: _Result(bool(r.success), dict(r.result or {}),
+                                                        _exception_message(r.exception_info))
+            for r in result.results}
+
+
+def _split_suite(table: str) -> tuple[Any, Any]:
+    """The table's suite as two suites: its table-level and its row-level expectations."""
+    split = _STATE.setdefault("split_suites", {})
+    if table not in split:
+        from great_expectations.core.expectation_suite import ExpectationSuite
+
+        raw = load_suite_json(table)
+        raw.pop("id", None)
+        parts = []
+        for level in ("table", ROW):
+            exps = [e for e in raw["expectations"] if e["meta"]["level"] == level]
+            parts.append(ExpectationSuite(**{**raw, "name": f"{raw['name']}-{level}", "expectations": exps}))
+        split[table] = tuple(parts)
+    return split[table]
+
+
+def _merge_chunk(into: _Result | None, part: _Result, offset: int) -> _Result:
+    """`part` (a chunk starting at row `offset`) added to the merged result so far."""
+    res = dict(part.result)
+    indices = res.get("unexpected_index_list")
+    if indices is not None:
+        res["unexpected_index_list"] = [
+            offset + int(i["index"] if isinstance(i, dict) else i) for i in indices
+        ]
+    if into is None:
+        return _Result(part.success, res, part.error)
+    merged = dict(into.result)
+    for key in ("element_count", "missing_count", "unexpected_count"):
+        if key in res or key in merged:
+            merged[key] = int(merged.get(key) or 0) + int(res.get(key) or 0)
+    for key in ("partial_unexpected_list", "unexpected_index_list"):
+        if res.get(key) is not None:
+            merged[key] = list(merged.get(key) or []) + res[key]
+    merged["partial_unexpected_list"] = (merged.get("partial_unexpected_list") or [])[:20]
+    return _Result(into.success and part.success, merged, into.error or part.error)
+
+
+def _validate_in_chunks(table: str, df: pd.DataFrame, chunk_rows: int) -> dict[str, _Result]:
+    """The table's suite on `df`: table-level expectations on the whole table,
+    row-level ones chunk by chunk (every row-level rule reads its own row only)."""
+    table_suite, row_suite = _split_suite(table)
+    whole = df.reset_index(drop=True)  # no copy (copy-on-write)
+    if "statuses" in whole.columns and "status" in whole.columns:
+        # a list column makes GX hash the frame by pickling it (see add_derived_columns)
+        whole["statuses"] = _statuses_check(whole["status"], whole["statuses"])[1]
+    by_name = _validate_frame(table_suite, whole)
+    del whole
+    merged: dict[str, _Result] = {}
+    for start in range(0, len(df.index), chunk_rows):
+        chunk = add_derived_columns(table, df.iloc[start:start + chunk_rows])
+        for name, part in _validate_frame(row_suite, chunk).items():
+            merged[name] = _merge_chunk(merged.get(name), part, start)
+        del chunk
+    return {**by_name, **merged}
+
+
+def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0.5,
+                   chunk_rows: int = ROW_CHUNK) -> TableValidation:
     """Validate one table with its suite.
 
     Returns the outcome of every expectation (in suite order), the failing rows of
@@ -391,18 +478,11 @@ def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0
     """
     with _LOCK:
         suite = _suite(table)
-        batch_definition = _batch_definition()
-        frame = add_derived_columns(table, df)
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(
-            suite,
-            result_format=_RESULT_FORMAT,
-            expectation_parameters={TODAY_PARAMETER: _today(), CURRENT_YEAR_PARAMETER: int(_today()[:4])},
-        )
-        _forget_batch(batch)
-        del batch, frame
+        if len(df.index) > chunk_rows:
+            by_name = _validate_in_chunks(table, df, chunk_rows)
+        else:
+            by_name = _validate_frame(suite, add_derived_columns(table, df))
 
-    by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     outcomes: list[ExpectationOutcome] = []
     bad_rows: dict[int, list[str]] = {}
     table_failures: list[str] = []
@@ -414,9 +494,8 @@ def validate_table(table: str, df: pd.DataFrame, *, max_bad_row_share: float = 0
             outcomes.append(ExpectationOutcome(name, level, False, 0, "no result from GX"))
             table_failures.append(name)
             continue
-        res = dict(r.result or {})
-        error = _exception_message(r.exception_info)
-        success = bool(r.success) and not error
+        res, error = r.result, r.error
+        success = r.success and not error
         count = int(res.get("unexpected_count") or 0)
         detail = f"could not evaluate: {error}" if error else _detail(res, success)
         outcomes.append(ExpectationOutcome(name, level, success, count, detail))
