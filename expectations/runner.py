@@ -383,8 +383,8 @@ def _forget_batch(batch: Any) -> None:
 # Rows per validation of the row-level expectations of a big table. GX copies the
 # validated frame (less its nulls) for every column check on a column with nulls:
 # in chunks, that copy is bounded by the chunk, not the table (the table-level
-# expectations still see the whole table, without the helper columns).
-ROW_CHUNK = 50_000
+# expectations still see every row, of the columns they read).
+ROW_CHUNK = 25_000
 
 
 @dataclass
@@ -410,19 +410,33 @@ def _validate_frame(suite: Any, frame: pd.DataFrame) -> dict[str, _Result]:
             for r in result.results}
 
 
-def _split_suite(table: str) -> tuple[Any, Any]:
-    """The table's suite as two suites: its table-level and its row-level expectations."""
+_COLUMN_SET = "expect_table_columns_to_match_set"
+
+
+def _part_of(expectation: dict[str, Any]) -> str:
+    """Which frame an expectation needs: the column names only, some whole
+    columns (the table-level ones), or each row (the row-level ones)."""
+    if expectation["meta"]["level"] == ROW:
+        return "rows"
+    return "names" if expectation["type"] == _COLUMN_SET else "columns"
+
+
+def _split_suite(table: str) -> dict[str, tuple[Any, list[str]]]:
+    """The table's suite in three parts, each with the columns it reads (see _part_of)."""
     split = _STATE.setdefault("split_suites", {})
     if table not in split:
         from great_expectations.core.expectation_suite import ExpectationSuite
 
         raw = load_suite_json(table)
         raw.pop("id", None)
-        parts = []
-        for level in ("table", ROW):
-            exps = [e for e in raw["expectations"] if e["meta"]["level"] == level]
-            parts.append(ExpectationSuite(**{**raw, "name": f"{raw['name']}-{level}", "expectations": exps}))
-        split[table] = tuple(parts)
+        parts = {}
+        for part in ("names", "columns", "rows"):
+            exps = [e for e in raw["expectations"] if _part_of(e) == part]
+            columns = [c for e in exps for c in ([e["kwargs"]["column"]] if "column" in e["kwargs"] else [])
+                       + list(e["kwargs"].get("column_list") or [])]
+            suite = ExpectationSuite(**{**raw, "name": f"{raw['name']}-{part}", "expectations": exps})
+            parts[part] = (suite, list(dict.fromkeys(columns)))
+        split[table] = parts
     return split[table]
 
 
@@ -448,15 +462,17 @@ def _merge_chunk(into: _Result | None, part: _Result, offset: int) -> _Result:
 
 
 def _validate_in_chunks(table: str, df: pd.DataFrame, chunk_rows: int) -> dict[str, _Result]:
-    """The table's suite on `df`: table-level expectations on the whole table,
-    row-level ones chunk by chunk (every row-level rule reads its own row only)."""
-    table_suite, row_suite = _split_suite(table)
+    """The table's suite on `df`: table-level expectations on the whole table (on the
+    columns they read), row-level ones chunk by chunk (each reads its own row only)."""
+    parts = _split_suite(table)
     whole = df.reset_index(drop=True)  # no copy (copy-on-write)
-    if "statuses" in whole.columns and "status" in whole.columns:
-        # a list column makes GX hash the frame by pickling it (see add_derived_columns)
-        whole["statuses"] = _statuses_check(whole["status"], whole["statuses"])[1]
-    by_name = _validate_frame(table_suite, whole)
+    # the column names on a frame without rows; the table-level rules (row count,
+    # uniqueness) on the columns they read: GX copies the frame it checks
+    by_name = _validate_frame(parts["names"][0], whole.iloc[0:0])
+    suite, columns = parts["columns"]
+    by_name.update(_validate_frame(suite, whole[[c for c in columns if c in whole.columns]]))
     del whole
+    row_suite = parts["rows"][0]
     merged: dict[str, _Result] = {}
     for start in range(0, len(df.index), chunk_rows):
         chunk = add_derived_columns(table, df.iloc[start:start + chunk_rows])

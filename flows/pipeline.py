@@ -34,7 +34,7 @@ from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
 from stages.accounting import file_fates  # noqa: E402
 from stages.base import quarantine_frame  # noqa: E402
-from stages.batch import (BatchOutput, concat, drop_duplicate_rows, is_in, merge_snapshot,  # noqa: E402
+from stages.batch import (BatchOutput, concat, drop_duplicate_rows, give_back_freed_memory, is_in, merge_snapshot,  # noqa: E402
                           process_batch)
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
 from stages.reconcile import VERDICTS, reconcile  # noqa: E402
@@ -269,6 +269,9 @@ def _stopwatch():
     last = [time.perf_counter()]
 
     def lap(phase: str) -> dict[str, float]:
+        # what a phase freed goes back to the OS: the next phase's large buffers
+        # (mmap, see _return_freed_memory_to_os) cannot reuse a heap of small freed objects
+        give_back_freed_memory()
         now = time.perf_counter()
         laps[phase] += now - last[0]
         last[0] = now
@@ -423,6 +426,7 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
     # recomputed from the whole metrics snapshot; in the published table's dtypes
     # (nullable ints read back as floats), so it equals that table when nothing changed
     snapshot["reconciliation"] = reconcile(snapshot["metrics"], reference).kept
+    give_back_freed_memory()
 
     for name in write.SNAPSHOT_TABLES:
         snapshot[name] = write.conform(name, snapshot[name])
