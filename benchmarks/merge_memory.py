@@ -180,21 +180,11 @@ def step_validate(s: State) -> None:
 
 
 def step_filter(s: State) -> None:
-    from flows.pipeline import _row_failures_to_quarantine
+    from flows.pipeline import drop_failed_rows
     from stages.base import quarantine_frame
-    from stages.batch import concat, is_in
+    from stages.batch import concat
 
-    snapshot, q_rows = s.snapshot, []
-    for name in ("documents", "metrics", "mentions", "reconciliation"):
-        snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], s.validations[name])
-        q_rows.extend(rows)
-    for name, key, parent in (("metrics", "doc_id", "documents"), ("mentions", "fact_id", "metrics"),
-                              ("reconciliation", "fact_id", "metrics")):
-        df = snapshot[name]
-        keep = is_in(df[key], snapshot[parent][key])
-        if not keep.all():  # a copy only when rows go
-            snapshot[name] = df[keep]
-        del df, keep
+    q_rows = drop_failed_rows(s.snapshot, s.validations)
     s.quarantine = concat([s.quarantine, quarantine_frame(q_rows)], list(s.quarantine.columns))
     s.quarantine["run_id"] = s.run_id
 

@@ -321,6 +321,25 @@ def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame
     return documents.reset_index(drop=True), metrics, mentions, quarantine_frame(rows)
 
 
+def drop_failed_rows(snapshot: dict[str, pd.DataFrame], validations: dict) -> list[dict]:
+    """Take the rows that failed a row-level expectation out of the snapshot's
+    tables (in place), and the rows left without their parent; return the
+    quarantine rows of the failed ones."""
+    q_rows: list[dict] = []
+    for name in ("documents", "metrics", "mentions", "reconciliation"):
+        snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], validations[name])
+        q_rows.extend(rows)
+    # keep the tables consistent: no metrics of a dropped document, no orphan mentions
+    for name, key, parent in (("metrics", "doc_id", "documents"), ("mentions", "fact_id", "metrics"),
+                              ("reconciliation", "fact_id", "metrics")):
+        df = snapshot[name]
+        keep = is_in(df[key], snapshot[parent][key])
+        if not keep.all():  # a copy only when rows go
+            snapshot[name] = df[keep]
+        del df, keep
+    return q_rows
+
+
 def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tuple[pd.DataFrame, list[dict]]:
     """Drop rows that failed row-level expectations; one quarantine row each."""
     if not validation.bad_rows:
@@ -441,18 +460,7 @@ def _run(input_dir: str, out: Path, full_refresh: bool, batch_size: int, max_bad
         write.discard(out, run_id)
         raise QualityGateFailed(f"run {run_id}: table-level expectations failed, nothing published: "
                                 + "; ".join(f"{n}: {', '.join(f)}" for n, f in failed_tables.items()))
-    q_rows: list[dict] = []
-    for name in ("documents", "metrics", "mentions", "reconciliation"):
-        snapshot[name], rows = _row_failures_to_quarantine(name, snapshot[name], validations[name])
-        q_rows.extend(rows)
-    # keep the tables consistent: no metrics of a dropped document, no orphan mentions
-    for name, key, parent in (("metrics", "doc_id", "documents"), ("mentions", "fact_id", "metrics"),
-                              ("reconciliation", "fact_id", "metrics")):
-        df = snapshot[name]
-        keep = is_in(df[key], snapshot[parent][key])
-        if not keep.all():  # a copy only when rows go
-            snapshot[name] = df[keep]
-        del df, keep
+    q_rows = drop_failed_rows(snapshot, validations)
     quarantine = concat([quarantine, quarantine_frame(q_rows)], list(quarantine.columns))
     # every input file is a document, quarantined, a duplicate or skipped; one
     # found nowhere gets a row of its own rather than vanish
