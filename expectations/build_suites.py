@@ -210,6 +210,24 @@ def _expectation(cls: Any, name: str, level: str, description: str, **kwargs: An
     )
 
 
+def _fact_field_rule(table: str, column: str) -> Any:
+    """The row-level rule on a fact's field that the metrics and the
+    reconciliation tables share (measure, qualifier, period, quote)."""
+    import great_expectations.expectations as gxe
+
+    cls, rule, description, kwargs = {
+        "measure": (gxe.ExpectColumnValuesToBeInSet, "measure_in_set", "measure is value, growth, share or volume",
+                    {"value_set": list(MEASURES)}),
+        "qualifier": (gxe.ExpectColumnValuesToBeInSet, "qualifier_in_set", "qualifier is exact, approx, over or under",
+                      {"value_set": list(QUALIFIERS)}),
+        "period": (gxe.ExpectColumnValuesToMatchRegex, "period_format",
+                   "period is null, YYYY, YYYY-MM or YYYY-MM/YYYY-MM", {"regex": PERIOD_REGEX}),
+        "quote": (gxe.ExpectColumnValuesToMatchRegex, "quote_not_empty", "quote has a non-blank character",
+                  {"regex": NOT_BLANK_REGEX}),
+    }[column]
+    return _expectation(cls, f"{table}.{rule}", ROW, description, column=column, **kwargs)
+
+
 def _common(table: str) -> list[Any]:
     """Columns present, row-count sanity and not-null for every non-nullable field of the schema."""
     import_gx()
@@ -267,10 +285,7 @@ def _metrics() -> list[Any]:
             column_list=["doc_id", "measure", "status", "flow", "value", "unit", "commodity"],
             ignore_row_if="never",  # a null commodity is part of the key, not a reason to skip
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToBeInSet, "metrics.measure_in_set", ROW,
-            "measure is value, growth, share or volume", column="measure", value_set=list(MEASURES),
-        ),
+        _fact_field_rule("metrics", "measure"),
         _expectation(
             gxe.ExpectColumnValuesToBeInSet, "metrics.status_in_set", ROW,
             "status is actual, target or forecast", column="status", value_set=list(STATUSES),
@@ -283,10 +298,7 @@ def _metrics() -> list[Any]:
             gxe.ExpectColumnValuesToBeInSet, "metrics.flow_in_set", ROW,
             "flow is total, export or import", column="flow", value_set=list(FLOWS),
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToBeInSet, "metrics.qualifier_in_set", ROW,
-            "qualifier is exact, approx, over or under", column="qualifier", value_set=list(QUALIFIERS),
-        ),
+        _fact_field_rule("metrics", "qualifier"),
         _expectation(
             gxe.ExpectColumnValuesToBeBetween, "metrics.value_positive", ROW,
             "value > 0 where measure is value or volume",
@@ -317,10 +329,7 @@ def _metrics() -> list[Any]:
             "unit is t, m3 or bbl where measure is volume",
             column="_unit_if_volume", value_set=list(VOLUME_UNITS),
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToMatchRegex, "metrics.period_format", ROW,
-            "period is null, YYYY, YYYY-MM or YYYY-MM/YYYY-MM", column="period", regex=PERIOD_REGEX,
-        ),
+        _fact_field_rule("metrics", "period"),
         _expectation(
             gxe.ExpectColumnValuesToBeInSet, "metrics.period_span_ordered", ROW,
             DERIVED_COLUMNS["metrics"]["_period_span_ordered"], column="_period_span_ordered",
@@ -345,10 +354,7 @@ def _metrics() -> list[Any]:
             gxe.ExpectColumnValuesToBeInSet, "metrics.total_pair_ordered", ROW,
             DERIVED_COLUMNS["metrics"]["_pair_ordered"], column="_pair_ordered", value_set=[True],
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToMatchRegex, "metrics.quote_not_empty", ROW,
-            "quote has a non-blank character", column="quote", regex=NOT_BLANK_REGEX,
-        ),
+        _fact_field_rule("metrics", "quote"),
         _expectation(
             gxe.ExpectColumnValuesToMatchRegex, "metrics.commodity_lowercase", ROW,
             "commodity is null or a lower-case name", column="commodity", regex=COMMODITY_REGEX,
@@ -522,18 +528,9 @@ def _reconciliation() -> list[Any]:
             gxe.ExpectColumnValuesToBeInSet, "reconciliation.verdict_in_set", ROW,
             "verdict is " + ", ".join(VERDICTS), column="verdict", value_set=list(VERDICTS),
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToBeInSet, "reconciliation.measure_in_set", ROW,
-            "measure is value, growth, share or volume", column="measure", value_set=list(MEASURES),
-        ),
-        _expectation(
-            gxe.ExpectColumnValuesToBeInSet, "reconciliation.qualifier_in_set", ROW,
-            "qualifier is exact, approx, over or under", column="qualifier", value_set=list(QUALIFIERS),
-        ),
-        _expectation(
-            gxe.ExpectColumnValuesToMatchRegex, "reconciliation.period_format", ROW,
-            "period is null, YYYY, YYYY-MM or YYYY-MM/YYYY-MM", column="period", regex=PERIOD_REGEX,
-        ),
+        _fact_field_rule("reconciliation", "measure"),
+        _fact_field_rule("reconciliation", "qualifier"),
+        _fact_field_rule("reconciliation", "period"),
         _expectation(
             gxe.ExpectColumnValuesToBeBetween, "reconciliation.ratio_positive", ROW,
             "ratio is null or > 0", column="ratio", min_value=0, strict_min=True,
@@ -550,10 +547,7 @@ def _reconciliation() -> list[Any]:
             gxe.ExpectColumnValuesToMatchRegex, "reconciliation.reason_not_empty", ROW,
             "reason has a non-blank character", column="reason", regex=NOT_BLANK_REGEX,
         ),
-        _expectation(
-            gxe.ExpectColumnValuesToMatchRegex, "reconciliation.quote_not_empty", ROW,
-            "quote has a non-blank character", column="quote", regex=NOT_BLANK_REGEX,
-        ),
+        _fact_field_rule("reconciliation", "quote"),
     ]
 
 

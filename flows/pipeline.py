@@ -33,7 +33,7 @@ from flows.progress import BatchProgress  # noqa: E402
 from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
 from stages.accounting import file_fates  # noqa: E402
-from stages.base import quarantine_frame  # noqa: E402
+from stages.base import quarantine_frame, quarantine_row  # noqa: E402
 from stages.batch import (BatchOutput, concat, drop_duplicate_rows, give_back_freed_memory, is_in, merge_snapshot,  # noqa: E402
                           process_batch)
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
@@ -301,8 +301,7 @@ def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame
     rows = []
     if published and len(documents):
         again = documents["sha256"].isin(published.keys())
-        rows = [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
-                 "detail": f"same content as {published[h]}", "record": None}
+        rows = [quarantine_row("ingest", "duplicate", f"same content as {published[h]}", source=s, doc_id=d)
                 for s, d, h in zip(documents.loc[again, "source"], documents.loc[again, "doc_id"],
                                    documents.loc[again, "sha256"])]
         gone = set(documents.loc[again, "doc_id"])
@@ -312,8 +311,7 @@ def _split_cross_batch_duplicates(documents: pd.DataFrame, metrics: pd.DataFrame
     documents = documents.sort_values("source", kind="stable", ignore_index=True)
     dup = documents.duplicated("doc_id", keep="first")
     first_source = documents.drop_duplicates("doc_id").set_index("doc_id")["source"]
-    rows += [{"run_id": None, "stage": "ingest", "source": s, "doc_id": d, "reason": "duplicate",
-              "detail": f"same content as {first_source[d]}", "record": None}
+    rows += [quarantine_row("ingest", "duplicate", f"same content as {first_source[d]}", source=s, doc_id=d)
              for s, d in zip(documents.loc[dup, "source"], documents.loc[dup, "doc_id"])]
     metrics = drop_duplicate_rows(metrics, ["doc_id", "fact_id"])  # no copy when there is none
     mentions = drop_duplicate_rows(mentions, ["doc_id", "fact_id", "char_start", "char_end"])
@@ -350,11 +348,9 @@ def _row_failures_to_quarantine(name: str, df: pd.DataFrame, validation) -> tupl
         rec = df.iloc[pos]
         # pandas' own JSON writer: nulls as null, lists as lists, numbers as numbers
         record = df.iloc[[pos]].to_json(orient="records", date_format="iso", default_handler=str)[1:-1]
-        rows.append({"run_id": None, "stage": "validate", "source": name,
-                     "doc_id": rec.get("doc_id") if "doc_id" in rec else None,
-                     "reason": ";".join(validation.bad_rows[pos]),
-                     "detail": f"{name} row failed: {', '.join(validation.bad_rows[pos])}",
-                     "record": record})
+        rows.append(quarantine_row("validate", ";".join(validation.bad_rows[pos]),
+                                   f"{name} row failed: {', '.join(validation.bad_rows[pos])}", source=name,
+                                   doc_id=rec.get("doc_id") if "doc_id" in rec else None, record=record))
     keep = [i for i in range(len(df)) if i not in validation.bad_rows]
     return df.iloc[keep].reset_index(drop=True), rows
 

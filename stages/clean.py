@@ -99,11 +99,12 @@ def number_starts(text: str) -> list[int]:
     return [m.start() for m in _NUMBER.finditer(text)]
 
 
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _pieces(text: str, start: int, end: int, numbers: list[int] | None = None) -> list[tuple[int, int]]:
     """(start, end) of the pieces of text[start:end], each within the limits
-    above and stripped of surrounding spaces."""
-    numbers = [m.start() for m in _NUMBER.finditer(text, start, end)]
-    out, k = [], 0  # numbers[k]: the first number at or after `start`
+    above and stripped of surrounding spaces. `numbers`: number_starts(text),
+    when the caller has it already."""
+    numbers = number_starts(text) if numbers is None else numbers
+    out, k = [], bisect_left(numbers, start)  # numbers[k]: the first number at or after `start`
     while True:
         while k < len(numbers) and numbers[k] < start:
             k += 1
@@ -218,7 +219,7 @@ def _add_sentence(sentences: list[Sentence], raw: str, offset: int, piece: str, 
             bisect_left(numbers, end) - bisect_left(numbers, start) <= MAX_SENTENCE_NUMBERS:
         sentences.append(Sentence(start, end, aside, para))  # within both limits (nearly every sentence)
         return
-    pieces = _pieces(raw, start, end)
+    pieces = _pieces(raw, start, end, numbers)
     if len(pieces) > 1:
         counts["sentences_cut"] += 1
     sentences.extend(Sentence(s, e, aside, para) for s, e in pieces)

@@ -70,12 +70,9 @@ SUFFIX_CURRENCY = {
 }
 
 
-def _alt(words) -> str:
-    return word_alternation(words)  # longest first where one word begins another
-
-
-_PREFIX = _alt(PREFIX_CURRENCY)
-_SUFFIX = _alt(SUFFIX_CURRENCY)
+# (the longest word first where one word begins another)
+_PREFIX = word_alternation(PREFIX_CURRENCY)
+_SUFFIX = word_alternation(SUFFIX_CURRENCY)
 _SUFFIX_LOWER = {k.lower(): v for k, v in SUFFIX_CURRENCY.items()}
 
 # "$200 billion", "US$ 1.2 trillion", "USD 30bn", "Rs 2,500 crore", "₹1.2 lakh crore"
@@ -115,8 +112,8 @@ VOLUME_UNITS = {
     "kilograms": ("t", 1e-3), "kg": ("t", 1e-3),
     "barrels": ("bbl", 1), "barrel": ("bbl", 1), "bbl": ("bbl", 1), "bbls": ("bbl", 1),
 }
-_VOL = _alt(VOLUME_UNITS)
-# case-insensitive: run on the lower-cased text (see lowered.py)
+_VOL = word_alternation(VOLUME_UNITS)
+# case-insensitive: run on the lower-cased text (see fast_patterns.py)
 VOLUME = lowered(rf"(?P<num>{NUM})(?:\s?(?P<scale>{_SCALE_WORDS})\b)?\s?(?P<unit>{_VOL})(?![\w])")
 PER_DAY = re.compile(r"^\s*(?:(?:of\s+[a-z ]{0,25})?(?:per|a|/|each)\s*day\b|bpd\b|b/d\b|daily\b|/d\b)", re.I)
 
@@ -190,9 +187,9 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
     for m in VOLUME.finditer(lower(text)):
         if PER_DAY.match(text[m.end():m.end() + 40]):
             continue
-        unit, factor = VOLUME_UNITS[" ".join(m.group("unit").lower().split())] \
-            if m.group("unit").lower() in VOLUME_UNITS else VOLUME_UNITS[m.group("unit")]
-        scale = SCALES[" ".join(m.group("scale").lower().split())] if m.group("scale") else 1.0
+        # (the match is in lower case; a unit is one of VOLUME_UNITS as written there)
+        unit, factor = VOLUME_UNITS[m.group("unit")]
+        scale = SCALES[" ".join(m.group("scale").split())] if m.group("scale") else 1.0
         if text[m.start("unit"):m.end("unit")] == "t" and not m.group("scale"):
             continue  # a bare "5 t" is too often something else
         add(Amount("volume", m.start(), m.end(), parse_number(m.group("num")) * scale * factor, unit))
@@ -200,7 +197,7 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         for m in BARE_MARK.finditer(text):
             add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
                        default_currency, bare=True, scaled=True))
-    if "%" in text or "per" in text.lower() or "pct" in text or "pp" in text or "pc" in text:
+    if "%" in text or "per" in text.lower() or "pp" in text or "pc" in text:
         for m in PERCENT.finditer(text):
             start, sign = _signed_start(text, m.start())
             points = "point" in m.group("pct") or m.group("pct") in ("pp", "p.p.")

@@ -912,7 +912,7 @@ def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ct
                 not (re.search(r"\bwhich\b", text[cs:a.start], re.I) and
                      _TRADE_ANTECEDENT.search(text[max(0, cs - 40):cs])):
             return None
-        elif not re.search(rf"\b(?:{_TRADE_TOPIC})\b", text, re.I):
+        elif not _ANY_TRADE_TOPIC.search(lower(text)):
             return None
     in_after = _IN_TRADE_AFTER.match(text, a.end)
     if in_after:  # "an increase of 32% in Australian exports to Egypt"
@@ -1015,7 +1015,7 @@ def document_context(sentences: list[str], title: str | None, published: date | 
     return DocContext(published, pair, main, currency, bilateral)
 
 
-# The trade words of _TRADE_TOPIC, for lower-cased text (see lowered.py): run on every sentence.
+# The trade words of _TRADE_TOPIC, for lower-cased text (see fast_patterns.py): run on every sentence.
 TRADE_WORD = lowered(
     r"\b(?:trade[sd]?|turnover|commerce|exchanges?|export(?:s|ed|ing)?|import(?:s|ed|ing)?|"
     r"ship(?:s|ping|ped|ments?)?|deliver(?:s|ed|ies)?|suppl(?:y|ies|ied)|purchase[sd]|buys?|"
@@ -1025,8 +1025,6 @@ _TARGET_LOWERED = lowered(_TARGET.pattern)
 _MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart
 assert _MAY in _FORECAST.pattern
 _FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))
-
-
 _MAY_WORD = re.compile(r"\bmay\b")
 
 

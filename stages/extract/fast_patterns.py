@@ -1,8 +1,9 @@
 """Patterns that Python's `re` runs fast, with the same matches.
 
-Case-insensitive matching by lower-casing the text once: Python's `re` tries a long case-insensitive alternation several times more
-slowly than the same alternation in lower case on a lower-cased text (5x
-for the topic words, measured on the benchmark corpus). `lowered(pattern)`
+Case-insensitive matching by lower-casing the text once: Python's `re` tries
+a long case-insensitive alternation several times more slowly than the same
+alternation in lower case on a lower-cased text (5x for the topic words,
+measured on the benchmark corpus). `lowered(pattern)`
 compiles a pattern written for re.I as its lower-case twin; run it on
 `lower(text)`, which keeps every offset (a character whose lower case is
 longer, like "İ", is left as it is).

@@ -151,7 +151,7 @@ _ANCHOR = re.compile(
 )
 
 
-# both run on the lower-cased text (see lowered.py); every group read from
+# both run on the lower-cased text (see fast_patterns.py); every group read from
 # their matches is read in lower case or is a number
 _ANCHOR_LOWERED = lowered(_ANCHOR.pattern)
 _P_LOWERED = lowered(_P.pattern)
@@ -277,15 +277,12 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
             y = _year_for_month(mo, published, y)
             value, vkind = (_ym(y, mo), "month") if y else (None, "none")
         elif kind == "rolling":
-            n = _NUMWORD.get(g["rn"].lower(), 12 if g["rn"].lower() == "twelve" else None) or int(g["rn"]) \
-                if g["rn"].isdigit() else {"twelve": 12, "four": 4, "six": 6, "three": 3, "nine": 9}[g["rn"].lower()]
+            n = int(g["rn"]) if g["rn"].isdigit() else {"twelve": 12, "four": 4, "six": 6, "three": 3, "nine": 9}[g["rn"]]
             months = n * 3 if g["ru"].lower() == "quarters" else n
             end_m = _month(g["rm"]) if g["rm"] else 3 * int(g["rq"] or _ORD[g["rq2"].lower()])
             end_y = int(g["ry"])
             start_total = end_y * 12 + end_m - months  # months since year 0, exclusive start
             value, vkind = _span(start_total // 12, start_total % 12 + 1, end_m, end_y), "span"
-            if start_total % 12 + 1 == 13:
-                value = _span(start_total // 12 + 1, 1, end_m, end_y)
         elif kind == "anaphor":
             if not re.search(r"\b(?:in|during|over|for|of|through|throughout)\s+$", text[max(0, s - 12):s], re.I):
                 continue
