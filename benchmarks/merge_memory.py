@@ -10,7 +10,7 @@ documents, metrics and mentions of a published run (`--source`, e.g. the 10k
 benchmark run's output) are copied `--times` times (every copy with its own
 doc_id, fact_id, sha256 and source, so all stay unique), cut into batches of
 `--batch-docs` documents, pickled and unpickled (as a worker's result is) and
-held as the flow holds finished batches (`flows.pipeline.BatchRows`). Then the
+spilled as the flow spills finished batches (`flows.pipeline.BatchRows`). Then the
 steps of `flows.pipeline._run` after the batches, in its order and with its own
 functions:
 
@@ -85,8 +85,8 @@ def _renamed(values, copy: int, length: int) -> list:
     return [hashlib.blake2b(f"{copy}:{v}".encode(), digest_size=length // 2).hexdigest() for v in values]
 
 
-def build_batches(source: Path, times: int, batch_docs: int):
-    """The published tables at `source` copied `times` times, as the flow's BatchRows."""
+def build_batches(source: Path, times: int, batch_docs: int, spill: Path):
+    """The published tables at `source` copied `times` times, as the flow's BatchRows (spilled to `spill`)."""
     import pandas as pd
 
     from flows.pipeline import BatchRows
@@ -96,7 +96,7 @@ def build_batches(source: Path, times: int, batch_docs: int):
 
     tables = {name: read_table(source, name).drop(columns="run_id")
               for name in ("documents", "metrics", "mentions")}
-    rows = BatchRows()
+    rows = BatchRows(spill)
     for copy in range(times):
         docs = tables["documents"].copy()
         doc_ids = dict(zip(docs["doc_id"], _renamed(docs["doc_id"], copy, 16)))
@@ -212,8 +212,8 @@ def measure(step: str, source: Path, times: int, batch_docs: int) -> dict:
 
     reference = read_reference()
     validate_table("reference", reference, max_bad_row_share=1.0)  # GX imported and set up, as in the flow
-    rows = build_batches(source, times, batch_docs)
     with tempfile.TemporaryDirectory(prefix="merge-memory-") as tmp:
+        rows = build_batches(source, times, batch_docs, Path(tmp) / "batches")
         state = State(rows, Path(tmp), reference)
         del rows
         todo = list(STEPS) if step == "total" else list(STEPS[:STEPS.index(step) + 1])

@@ -48,6 +48,7 @@ READY = "READY"
 SNAPSHOTS = ".snapshots"
 CURRENT = "current"
 STAGED_SNAPSHOT = "snapshot"  # the generation being staged, in .staging/<run_id>/
+SPILL = "batches"  # finished batches' rows, in .staging/<run_id>/ until the run merges them
 FAULT_DELAY_ENV = "TRADECLAIMS_FAULT_PUBLISH_DELAY_S"
 COMPRESSION = "zstd"
 
@@ -156,6 +157,12 @@ def stage_tables(out_dir: Path, run_id: str, tables: dict[str, pd.DataFrame | No
         folder = stage / STAGED_SNAPSHOT if name in SNAPSHOT_TABLES else stage
         write_parquet(to_arrow(name, df), table_path(folder, name, run_id))
     return stage
+
+
+def spill_dir(out_dir: str | Path, run_id: str) -> Path:
+    """Where a run keeps its finished batches' rows until it merges them: in its
+    staging folder, so that what a killed run left is discarded by `recover`."""
+    return Path(out_dir) / STAGING / run_id / SPILL
 
 
 def _fault_pause() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from flows import cli
 from flows.pipeline import (BatchRows, _split_cross_batch_duplicates, batch_inputs, results_in_order,
-                            task_runner_for)
+                            task_runner_for, workers_for_batches)
 from stages.batch import process_batch
 
 
@@ -98,6 +98,20 @@ def test_runners_by_name():
         task_runner_for("spark")
 
 
+def test_the_batches_get_a_process_pool_of_their_own_stopped_when_they_are_done():
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+    flows_pool = ProcessPoolTaskRunner(max_workers=3)
+    with workers_for_batches(flows_pool) as pool:
+        assert isinstance(pool, ProcessPoolTaskRunner) and pool is not flows_pool
+        assert pool._max_workers == 3
+    with pytest.raises(RuntimeError, match="not started"):  # its workers are gone
+        pool.submit(process_batch, parameters={})
+    threads = ThreadPoolTaskRunner(max_workers=2)
+    with workers_for_batches(threads) as same:  # nothing to let go: the flow's own
+        assert same is threads
+
+
 def test_cli_refuses_a_dask_address_without_the_dask_runner(tmp_path, capsys):
     code = cli.main(["run", "--input", str(tmp_path), "--out", str(tmp_path / "out"),
                      "--dask-address", "tcp://127.0.0.1:8786"])
@@ -113,7 +127,7 @@ def test_a_batch_reports_the_seconds_of_each_stage(tmp_path):
     assert len(out.metrics) >= 1
 
 
-def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_batches():
+def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_batches(tmp_path):
     from stages.base import quarantine_frame
     from stages.batch import BatchOutput
 
@@ -124,9 +138,12 @@ def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_b
         return BatchOutput(docs, metrics, metrics.iloc[0:0], quarantine_frame([]), counts={"n": 1},
                            seconds={"extract": 0.5})
 
-    rows = BatchRows()
+    rows = BatchRows(tmp_path / "spill")
     for i, (title, statuses) in enumerate([(None, ["actual"]), ("T", ["target", "forecast"])]):
         rows.add(output(i, title, statuses))
+    # spilled to disk, one file per batch and table with rows; nothing but paths held
+    assert sorted(p.relative_to(tmp_path / "spill").as_posix() for p in (tmp_path / "spill").rglob("*.arrow")) == [
+        "documents/000000.arrow", "documents/000001.arrow", "metrics/000000.arrow", "metrics/000001.arrow"]
     docs = rows.take("documents", ["doc_id", "source"])
     assert list(docs["doc_id"]) == ["d0", "d1"] and docs["title"].isna().tolist() == [True, False]
     metrics = rows.take("metrics", ["doc_id", "fact_id"])
@@ -135,3 +152,4 @@ def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_b
     assert rows.take("mentions", ["doc_id", "fact_id"]).columns.tolist() == ["doc_id", "fact_id"]
     assert rows.counts["n"] == 2 and rows.seconds["extract"] == 1.0
     assert rows.take("documents", ["doc_id"]).empty  # handed over, not held twice
+    assert not list((tmp_path / "spill").rglob("*.arrow"))  # taken files are removed

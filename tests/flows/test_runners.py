@@ -53,6 +53,7 @@ def test_the_default_run_processes_every_document(default_out):
     tables = _tables(default_out)
     assert len(tables["documents"]) == N_DOCS
     assert len(tables["metrics"]) > N_DOCS  # the generator plants about two facts a document
+    assert not list((default_out / ".staging").rglob("*"))  # the batches' spilled rows are gone
 
 
 def test_a_dask_cluster_of_the_run_gives_the_same_tables(corpus, default_out, run_cli, tmp_path):
