@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,11 +19,11 @@ import pandas as pd
 
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
-from .amounts import find_amounts
+from .amounts import find_amounts_per_part
 from .core import (HAS_DIGIT, TRADE_WORD, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
                    states_goal_or_outlook)
-from .countries import KINGDOMS, find_countries, kingdom_mentions
-from .fast_patterns import lower
+from .countries import KINGDOMS, find_countries, find_countries_per_part, kingdom_mentions
+from .fast_patterns import joined, lower
 from .periods import find_periods, specificity
 
 METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",
@@ -75,10 +76,43 @@ def _resolve_kingdom(scans: list[_Scan], title: str | None) -> None:
     if len(named) != 1:
         return
     code = next(iter(named))
-    for sc in scans:
-        extra = kingdom_mentions(sc.sentence.text, code)
+    texts = joined([sc.sentence.text for sc in scans])
+    for sc, extra in zip(scans, _per_part([kingdom_mentions(text, code) for text, _ in texts], texts)):
         if extra:
             sc.countries = sorted(sc.countries + extra)
+
+
+def _per_part(found_in: list[list[tuple]], texts: list[tuple[str, list[int]]]) -> list[list[tuple]]:
+    """(start, end, ...) items found in joined texts (see fast_patterns.joined),
+    listed per part at offsets into the part."""
+    out = []
+    for found, (_, starts) in zip(found_in, texts):
+        per = [[] for _ in starts]
+        k, nxt = 0, starts[1] if len(starts) > 1 else None
+        for item in found:
+            if nxt is not None and item[0] >= nxt:
+                k = bisect_right(starts, item[0]) - 1
+                nxt = starts[k + 1] if k + 1 < len(starts) else None
+            per[k].append((item[0] - starts[k], item[1] - starts[k]) + item[2:])
+        out += per
+    return out
+
+
+def _parts_with(search, texts: list[tuple[str, list[int]]]) -> list[bool]:
+    """Whether `search` (a compiled pattern's search) finds something in each
+    part of joined texts (see fast_patterns.joined)."""
+    out = []
+    for text, starts in texts:
+        has = [False] * len(starts)
+        m = search(text)
+        while m is not None:
+            k = bisect_right(starts, m.start()) - 1
+            has[k] = True
+            if k + 1 == len(starts):
+                break
+            m = search(text, starts[k + 1])  # on from the next part
+        out += has
+    return out
 
 
 def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
@@ -98,12 +132,22 @@ def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
                      title: str | None = None) -> list[Fact]:
     """Facts of one document, each with its mentions (sentence offsets are raw offsets)."""
+    # the document's sentences are scanned together for trade words, digits and
+    # countries: one call per pattern instead of one per sentence
+    texts = joined([s.text for s in sentences])
+    lows = [(lower(text), starts) for text, starts in texts]
+    trade = _parts_with(TRADE_WORD.search, lows)
+    digits = _parts_with(HAS_DIGIT, texts)
+    countries = [found for text, starts in texts for found in find_countries_per_part(text, starts)]
+    # amounts: in the sentences with a digit, scanned together
+    with_digits = [s.text for s, digit in zip(sentences, digits) if digit]
+    found = iter([found for text, starts in joined(with_digits) for found in find_amounts_per_part(text, starts)])
+    starts = [(low, start) for low, parts in lows for start in parts]
     scans = []
-    for s in sentences:
-        digits = bool(HAS_DIGIT(s.text))
-        low = lower(s.text)
-        scans.append(_Scan(s, low, bool(TRADE_WORD.search(low)), find_countries(s.text),
-                           find_amounts(s.text) if digits else [], digits))
+    for i, s in enumerate(sentences):
+        low, start = starts[i]
+        scans.append(_Scan(s, low[start:start + len(s.text)], trade[i], countries[i],
+                           next(found) if digits[i] else [], digits[i]))
     _resolve_kingdom(scans, title)
     body = [sc for sc in scans if not sc.sentence.aside]
     ctx = document_context([sc.sentence.text for sc in body], title, published,

@@ -9,6 +9,7 @@ digits and commas cannot make them backtrack for long.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .fast_patterns import lower, lowered, word_alternation
@@ -156,6 +157,17 @@ def _signed_start(text: str, start: int) -> tuple[int, str | None]:
 
 def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]:
     """Every money amount, percent and volume in `text`, without overlaps."""
+    return find_amounts_per_part(text, [0], default_currency)[0]
+
+
+def _has_percent_word(text: str) -> bool:
+    return "%" in text or "per" in text.lower() or "pp" in text or "pc" in text
+
+
+def find_amounts_per_part(text: str, starts: list[int], default_currency: str | None = None) -> list[list[Amount]]:
+    """find_amounts of each part of a joined text (see fast_patterns.joined),
+    at offsets into the part: one scan per pattern for a document's sentences.
+    (No match runs across a separator, so amounts of two parts never overlap.)"""
     out: list[Amount] = []
     taken: list[tuple[int, int]] = []
 
@@ -163,6 +175,11 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         if not _overlaps((a.start, a.end), taken):
             out.append(a)
             taken.append((a.start, a.end))
+
+    def part(pos: int) -> tuple[int, int]:
+        """(start, end) of the part `pos` is in."""
+        k = bisect_right(starts, pos) - 1
+        return starts[k], starts[k + 1] - 1 if k + 1 < len(starts) else len(text)
 
     for m in MONEY_PREFIXED.finditer(text):
         pre = m.group("pre")
@@ -185,7 +202,8 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         scale = _scale(m)
         add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * scale, code, scaled=scale != 1.0))
     for m in VOLUME.finditer(lower(text)):
-        if PER_DAY.match(text[m.end():m.end() + 40]):
+        # (what follows within the part: the part ends where a text would)
+        if PER_DAY.match(text[m.end():min(m.end() + 40, part(m.start())[1])]):
             continue
         # (the match is in lower case; a unit is one of VOLUME_UNITS as written there)
         unit, factor = VOLUME_UNITS[m.group("unit")]
@@ -197,8 +215,12 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
         for m in BARE_MARK.finditer(text):
             add(Amount("money", m.start(), m.end(), parse_number(m.group("num")) * _scale(m),
                        default_currency, bare=True, scaled=True))
-    if "%" in text or "per" in text.lower() or "pp" in text or "pc" in text:
+    if _has_percent_word(text):
         for m in PERCENT.finditer(text):
+            # percents are looked for only in a text with a percent word; every
+            # pct but "p.p." is one, so only that one needs its part checked
+            if m.group("pct") == "p.p." and len(starts) > 1 and not _has_percent_word(text[slice(*part(m.start()))]):
+                continue
             start, sign = _signed_start(text, m.start())
             points = "point" in m.group("pct") or m.group("pct") in ("pp", "p.p.")
             add(Amount("percent", start, m.end(), parse_number(m.group("num")), "percent",
@@ -208,4 +230,15 @@ def find_amounts(text: str, default_currency: str | None = None) -> list[Amount]
             add(Amount("percent", m.start(), m.end(), parse_number(m.group("num")), "percent",
                        sign=-1 if m.group("sign") == "-" else 1))
     out.sort(key=lambda a: a.start)
-    return out
+    if len(starts) == 1:
+        return [out]
+    per: list[list[Amount]] = [[] for _ in starts]
+    k, base, nxt = 0, 0, starts[1]
+    for a in out:
+        if a.start >= nxt:
+            k = bisect_right(starts, a.start) - 1
+            base, nxt = starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
+        a.start -= base
+        a.end -= base
+        per[k].append(a)
+    return per

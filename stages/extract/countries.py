@@ -9,6 +9,7 @@ Bank convention, as the spec says.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import pycountry
@@ -163,53 +164,35 @@ def surface_forms() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
-    alt = word_alternation(surface_forms())  # the longest name first where one begins another
+    # (what may not stand before a name is checked after its first character:
+    # every branch then starts with a literal character, a capital letter or
+    # "2", and `re` tries the pattern only where one stands, see fast_patterns.py)
+    alt = word_alternation(surface_forms(), after_first=r"(?<![\w.$].)")  # the longest name first where one begins another
     # Hyphen compounds ("Sino-Russian", "Russia-China", "Indo-US") are split
     # by the alternation itself: each side is matched on its own.
     # a country word naming a currency ("US dollars", "Australian dollars") is not a country
     currency = (r"(?!\s+(?:dollars?|yuan|rupees?|pesos?|riyals?|rubles?|roubles?|francs?|liras?|won|yen|pounds?|"
                 r"reais|real|tenge|dirhams?|rand|ringgit|baht|dong|rupiah|hryvnias?|zlotys?|kronor|krona|krone|"
                 r"naira|taka|soms?|manats?)\b)")
-    return re.compile(r"(?<![\w.$])(?:" + alt + r")(?:'s|s'|')?(?![\w$])" + currency)
-
-
-# Every surface form starts with a capital letter (or "27-"): the long
-# alternation is only tried where a capitalised word starts whose letters
-# (the run of letters there) begin some form, which is the same as scanning
-# with it. Most capitalised words in a story are not countries.
-# (what may not stand before it is checked after its first character: a
-# pattern that starts with a character class is only tried where one occurs)
-_CAPITAL = re.compile(r"[A-ZÀ-Þ2](?<![\w.$][A-ZÀ-Þ2])(?:(?<=2)7-|(?<!2)[^\W\d_]*)")
-_LETTERS = re.compile(r"[^\W\d_]*")
-
-
-@lru_cache(maxsize=1)
-def _leading_words() -> frozenset[str]:
-    """The run of letters each surface form starts with, also with an "s"
-    (the letters of "Philippines'" are those of a form plus "s")."""
-    leads = {_LETTERS.match(form).group() for form in surface_forms()}
-    return frozenset(leads | {lead + "s" for lead in leads})
-
-
-def _matches(text: str):
-    pattern, leads, end = _pattern(), _leading_words(), 0
-    for c in _CAPITAL.finditer(text):
-        if c.start() < end:
-            continue
-        word = c.group()
-        if word not in leads and word != "27-":
-            continue
-        m = pattern.match(text, c.start())
-        if m:
-            end = m.end()
-            yield m
+    return re.compile(alt + r"(?:'s|s'|')?(?![\w$])" + currency)
 
 
 def find_countries(text: str) -> list[tuple[int, int, str]]:
     """(start, end, code) of each country mention in `text`, in order."""
+    return find_countries_per_part(text, [0])[0]
+
+
+def find_countries_per_part(text: str, starts: list[int]) -> list[list[tuple[int, int, str]]]:
+    """find_countries of each part of a joined text (see fast_patterns.joined),
+    at offsets into the part: one scan for a document's sentences."""
     forms = surface_forms()
-    out = []
-    for m in _matches(text):
+    out: list[list] = [[] for _ in starts]
+    found, base, nxt = out[0], 0, starts[1] if len(starts) > 1 else len(text)
+    for m in _pattern().finditer(text):
+        s, e = m.span()
+        if s >= nxt:  # in a later part
+            k = bisect_right(starts, s) - 1
+            found, base, nxt = out[k], starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
         word = m.group(0)
         for suffix in ("'s", "s'", "'"):
             if word.endswith(suffix) and word[: -len(suffix)] in forms:
@@ -219,7 +202,7 @@ def find_countries(text: str) -> list[tuple[int, int, str]]:
         if code is None:
             continue
         # "US" in capitals inside a shouted headline word, or "us"/"Us" as a pronoun
-        out.append((m.start(), m.end(), code))
+        found.append((s - base, e - base, code))
     return out
 
 

@@ -11,6 +11,17 @@ longer, like "İ", is left as it is).
 Word lists as prefix trees: `re` tries the words of an alternation one by
 one; `word_alternation(words)` shares their common beginnings, so a
 position is rejected after a few comparisons instead of one per word.
+
+Patterns led by a literal character: `re` tries a pattern whose every branch
+starts with a literal character only where one of those characters stands (a
+fast scan in C), but a pattern led by a look-behind or `\b` at every position
+of the text. `word_alternation(words, after_first=...)` puts such a check
+after the first character of each word instead.
+
+A document's sentences scanned in one call: `joined(texts)` puts a separator
+between them that a pattern treats as it treats the end of a text, so one
+`finditer` over the joined text finds what one per sentence finds, at the
+offsets shifted by where each sentence starts.
 """
 
 from __future__ import annotations
@@ -36,12 +47,14 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def word_alternation(words) -> str:
+def word_alternation(words, after_first: str = "") -> str:
     """A regex alternation of the literal `words` as a prefix tree.
 
     It matches what the plain alternation of the words sorted longest first
     matches: where one word is the beginning of another, the longer one is
     tried first, and words that part somewhere cannot both match at one place.
+    `after_first` (a zero-width check, e.g. a look-behind) is put after the
+    first character of every word.
     """
     tree: dict = {}
     for word in words:
@@ -49,14 +62,38 @@ def word_alternation(words) -> str:
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}  # a word ends here
-    return _alternation(tree)
+    return _alternation(tree, after_first)
 
 
-def _alternation(node: dict) -> str:
-    branches = [re.escape(ch) + _alternation(child) for ch, child in node.items() if ch != ""]
+def _alternation(node: dict, after_first: str = "") -> str:
+    branches = [re.escape(ch) + after_first + _alternation(child) for ch, child in node.items() if ch != ""]
     if not branches:
         return ""
     if len(branches) == 1 and "" not in node:
         return branches[0]
     # "(?:...)?" when a word also ends here: the longer words are tried first
     return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+
+# Control characters that are neither word characters nor spaces (\x1c-\x1f
+# count as spaces) and that no pattern here names: between two sentences one
+# stops every match as the end of a text does (\b, \s, \w, \d and the
+# character classes of the patterns run on joined texts do not cross it).
+_SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"
+
+
+def joined(texts: list[str]) -> list[tuple[str, list[int]]]:
+    """`texts` as few texts as possible, each with where its parts start in it:
+    all of them joined by a separator that none contains (one text), else
+    each on its own."""
+    if len(texts) < 2:
+        return [(t, [0]) for t in texts]
+    for sep in _SEPARATORS:
+        text = sep.join(texts)
+        if text.count(sep) == len(texts) - 1:
+            starts, pos = [], 0
+            for t in texts:
+                starts.append(pos)
+                pos += len(t) + 1
+            return [(text, starts)]
+    return [(t, [0]) for t in texts]

@@ -17,7 +17,7 @@ import pytest
 import stages.extract as extract
 from stages.clean import normalise, split_sentences
 from stages.extract import amounts, core, countries, periods
-from stages.extract.fast_patterns import lower, lowered, word_alternation
+from stages.extract.fast_patterns import joined, lower, lowered, word_alternation
 from tests.extraction_cases import load_cases, run_case
 
 ARTICLES = sorted((Path(__file__).resolve().parents[1]).glob("*/docs/**/*.txt"))
@@ -122,3 +122,78 @@ def test_a_prefix_tree_matches_what_the_longest_first_alternation_matches(name):
         want, got = re.compile(f"(?:{plain}){tail}"), re.compile(f"(?:{word_alternation(words)}){tail}")
         for s in SENTENCES + ["abcd abd ab a bc U.S. dollars US$5 US5"]:
             assert [m.span() for m in got.finditer(s)] == [m.span() for m in want.finditer(s)], (name, s)
+
+
+def _plain_country_pattern() -> re.Pattern:
+    """The country pattern as a plain longest-first alternation with its
+    look-behind in front: tried at every position."""
+    forms = sorted(countries.surface_forms(), key=len, reverse=True)
+    led = countries._pattern().pattern
+    tail = led[led.index("(?:'s|s'|')?"):]
+    return re.compile(r"(?<![\w.$])(?:" + "|".join(re.escape(f) for f in forms) + ")" + tail)
+
+
+def test_the_literal_led_country_pattern_finds_what_the_plain_one_finds():
+    plain, led = _plain_country_pattern(), countries._pattern()
+    extra = ["U.S.A. and the US, $US and .US; xUS, 27-member bloc, EU27 2027-nation, Indo-US, Sino-Russian",
+             "Australian dollars, US  yen, the UK's and Philippines' trade, PRC-made"]
+    for s in SENTENCES + extra:
+        assert [m.span() for m in led.finditer(s)] == [m.span() for m in plain.finditer(s)], s
+
+
+# sentences whose ends would change a match if a pattern saw across them
+BOUNDARY_TEXTS = [
+    "Exports to the US", "dollars rose 5", "% in May, to 4.2 million tonnes", "per day of oil.",
+    "Trade hit $5 bln", "m and 3 p.p.", "(+4.2) more", "in the UK", "'s case", "US$", "5 billion",
+    "2027-", "member bloc buys", "$12.3 billion", "(+14.2)", "the Kingdom", "of Saudi Arabia",
+    "It fell 5 pp and 6 p.p. as", "1 p.p.", "Rs", "2,500 crore", "8 t", "of steel", "\x00 US\x01 5%",
+]
+
+
+def _documents() -> list[list[str]]:
+    docs = []
+    for text in [c["text"] for c in CASES] + [p.read_text(encoding="utf-8") for p in ARTICLES]:
+        clean = normalise(text)
+        docs.append([clean[s.start:s.end] for s in split_sentences(text)])
+    return docs + [BOUNDARY_TEXTS, BOUNDARY_TEXTS[::-1], [t + "\x00" for t in BOUNDARY_TEXTS[:12]],
+                   BOUNDARY_TEXTS + [ALL_SEPARATORS]]
+
+
+def _per_text(find_per_part, texts):
+    return [found for text, starts in joined(texts) for found in find_per_part(text, starts)]
+
+
+ALL_SEPARATORS = "".join(chr(c) for c in range(32) if not chr(c).isspace()) + "\x7f"
+
+
+@pytest.mark.parametrize("texts, pieces", [(_documents()[0], 1), (BOUNDARY_TEXTS, 1),
+                                           (BOUNDARY_TEXTS + [ALL_SEPARATORS], len(BOUNDARY_TEXTS) + 1)])
+def test_joined_texts_are_parts_with_their_offsets(texts, pieces):
+    found = joined(texts)
+    assert len(found) == pieces
+    parts = [text[start:] for text, starts in found for start in starts]
+    assert len(parts) == len(texts)
+    assert all(part.startswith(t) and part[len(t):len(t) + 1] in ("",) + tuple(ALL_SEPARATORS)
+               for part, t in zip(parts, texts))
+
+
+def test_countries_found_in_joined_sentences_are_those_found_in_each():
+    for texts in _documents():
+        assert _per_text(countries.find_countries_per_part, texts) == [countries.find_countries(t) for t in texts]
+
+
+def _amount_rows(found):
+    return [[(a.kind, a.start, a.end, a.value, a.unit, a.sign, a.points, a.scaled) for a in f] for f in found]
+
+
+def test_amounts_found_in_joined_sentences_are_those_found_in_each():
+    for texts in _documents():
+        want = [amounts.find_amounts(t) for t in texts]
+        assert _amount_rows(_per_text(amounts.find_amounts_per_part, texts)) == _amount_rows(want), texts
+
+
+def test_sentences_with_a_match_in_joined_sentences_are_those_with_one_each():
+    for texts in _documents():
+        low = [lower(t) for t in texts]
+        assert extract._parts_with(core.TRADE_WORD.search, joined(low)) == [bool(core.TRADE_WORD.search(t)) for t in low]
+        assert extract._parts_with(core.HAS_DIGIT, joined(texts)) == [bool(core.HAS_DIGIT(t)) for t in texts]
