@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
@@ -66,7 +67,7 @@ class _Scan:
     countries: list
     amounts: list
     digits: bool
-    periods: list | None = None  # found where needed: sentences with a digit that may yield or are about trade
+    periods: list | None = None  # found when first needed (see extract_document)
 
 
 def _resolve_kingdom(scans: list[_Scan], title: str | None) -> None:
@@ -115,18 +116,16 @@ def _parts_with(search, texts: list[tuple[str, list[int]]]) -> list[bool]:
     return out
 
 
-def _paragraph_periods(scans: list[_Scan]) -> dict[int, str | None]:
+def _paragraph_period(trade_scans: list[_Scan], periods_of) -> str | None:
     """The one data period a paragraph plainly reports, if any: periods are
-    read from the sentences about trade (event dates are never periods)."""
-    by_para: dict[int, set] = {}
-    for sc in scans:
-        vals = by_para.setdefault(sc.sentence.para, set())
-        if sc.periods is None or not sc.trade:
-            continue
-        stated = {p.value for p in sc.periods if not p.base and p.value}
+    read from its sentences about trade with a digit (event dates are never
+    periods). `periods_of(scan)`: a sentence's period expressions."""
+    vals: set = set()
+    for sc in trade_scans:
+        stated = {p.value for p in periods_of(sc) if not p.base and p.value}
         if stated and not states_goal_or_outlook(sc.sentence.text, sc.low):
             vals.update(stated)  # (the years of goals and outlooks are not the data period)
-    return {para: next(iter(vals)) if len(vals) == 1 else None for para, vals in by_para.items()}
+    return next(iter(vals)) if len(vals) == 1 else None
 
 
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
@@ -155,21 +154,36 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
     story_trade = sum(1 for sc in scans if sc.trade) >= 2
     candidates = []
+    trade_scans: dict[int, list[_Scan]] = {}  # by paragraph: the sentences that set its data period
     for i, sc in enumerate(scans):
         if not sc.digits:
             continue  # no digit, no amount, no period
+        if sc.trade:
+            trade_scans.setdefault(sc.sentence.para, []).append(sc)
         prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
-        candidate = may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low)
-        if candidate or sc.trade:  # a trade sentence's periods also set its paragraph's data period
-            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx))
-        if candidate:
+        if may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low):
             candidates.append((sc, prev_trade))
-    para_period = _paragraph_periods(scans)
+
+    # periods are found only where a figure needs them: most candidates yield
+    # nothing, and a paragraph's data period is needed only by a figure
+    # without a period of its own
+    def periods_of(sc: _Scan) -> list:
+        if sc.periods is None:
+            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx), sc.low)
+        return sc.periods
+
+    para_periods: dict[int, str | None] = {}
+
+    def para_period(para: int) -> str | None:
+        if para not in para_periods:
+            para_periods[para] = _paragraph_period(trade_scans.get(para, []), periods_of)
+        return para_periods[para]
+
     facts: dict[tuple, Fact] = {}
     last_period: str | None = None
     for sc, prev_trade in candidates:
-        mentions, _ = extract_sentence(sc.sentence.text, ctx, para_period.get(sc.sentence.para), prev_trade,
-                                       sc.countries, sc.amounts, sc.periods, last_period)
+        mentions = extract_sentence(sc.sentence.text, ctx, partial(para_period, sc.sentence.para), prev_trade,
+                                    sc.countries, sc.amounts, partial(periods_of, sc), last_period)
         for m in mentions:
             if m.period and not m.period_from_context and m.statuses == ["actual"] and \
                     not m.extra.get("earlier_level"):

@@ -644,27 +644,35 @@ def may_yield(text: str, amounts: list[Amount], prev_trade: bool, low: str | Non
     return False
 
 
-def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
+def extract_sentence(text: str, ctx: DocContext, para_period=None,
                      prev_trade: bool = False, countries=None, amounts=None,
-                     periods=None, prev_period: str | None = None) -> tuple[list[Mention], list[Period]]:
+                     periods=None, prev_period: str | None = None) -> list[Mention]:
     """Trade-metric mentions in one cleaned sentence (offsets into `text`).
 
     `countries`, `amounts` (found without a default currency) and `periods`
-    may be passed when the caller has them already. Also returns the
-    sentence's period expressions.
+    may be passed when the caller has them already. `periods` and
+    `para_period` may also be functions that give them: they are called only
+    if a figure needs them (most sentences through the gate yield nothing).
     """
     if not HAS_DIGIT(text):
-        return [], []
+        return []
     low = lower(text)
     if amounts is None or (ctx.currency and _MARK_WORD.search(low)):
         # bare "100 billion mark" amounts take the story's currency
         amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
-        return [], []
+        return []
     if countries is None:
         countries = find_countries(text)
-    if periods is None:
-        periods = find_periods(text, ctx.published, fiscal_country_for(countries, ctx))
+    found_periods = periods if isinstance(periods, list) else None
+
+    def sentence_periods() -> list[Period]:
+        nonlocal found_periods
+        if found_periods is None:
+            found_periods = periods() if callable(periods) else \
+                find_periods(text, ctx.published, fiscal_country_for(all_countries, ctx), low)
+        return found_periods
+
     all_topics = list(_TOPIC_LOWERED.finditer(low))
     all_countries = countries
     clauses = _clauses(text)
@@ -736,7 +744,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
         if mention.flow in ("export", "import"):
             reporters.setdefault(mention.flow, mention.reporter)
         # period: the nearest expression in the clause that is not a comparison base
-        period, named = _period_for(a, periods, cs, ce, text, mention.measure)
+        period, named = _period_for(a, sentence_periods(), cs, ce, text, mention.measure)
         from_context = False
         if named == "anaphor":
             period, named, from_context = prev_period, True, True
@@ -745,18 +753,20 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             # "from $100 billion (in 2021) to ...": the earlier level, an actual
             # figure whose period is only what follows it directly
             nxt = amounts[i + 1].start if i + 1 < len(amounts) else ce
-            own = [p for p in periods if a.end <= p.start < nxt and p.start - a.end < 25]
+            own = [p for p in sentence_periods() if a.end <= p.start < nxt and p.start - a.end < 25]
             period, named = (own[0].value, True) if own else (None, True)
             mention.statuses = ["actual"]
             mention.extra["earlier_level"] = True
         if period is None and not named and mention.statuses == ["actual"] and \
                 not _CURRENT_LEVEL.search(text[cs:ce]):
             # the sentence's one period, else the paragraph's one data period
-            values = {p.value for p in periods if not p.base and p.value}
+            values = {p.value for p in sentence_periods() if not p.base and p.value}
             if len(values) == 1:
                 period, from_context = values.pop(), True
-            elif not values and para_period is not None:
-                period, from_context = para_period, True
+            elif not values:
+                paragraph = para_period() if callable(para_period) else para_period
+                if paragraph is not None:
+                    period, from_context = paragraph, True
         if period is None and mention.measure == "share" and ctx.published and \
                 _PRESENT_SHARE.search(text[cs:ce]) and not from_context:
             period = str(ctx.published.year)
@@ -770,7 +780,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period: str | None = None,
             # "about Rs 18,100 crore ($2.2 billion)": the restatement says what the figure says
             mention.qualifier = out[-1].qualifier if out[-1].start <= amounts[i - 1].start else mention.qualifier
         out.append(mention)
-    return out, periods
+    return out
 
 
 _TRADE_ANTECEDENT = re.compile(rf"\b(?:{_TRADE_TOPIC})\b(?:\s+(?:\w+\s+){{0,2}}(?:to|from|with)\s+[A-Z][\w ]{{0,25}})?\s*,?\s*$",

@@ -157,9 +157,9 @@ _ANCHOR_LOWERED = lowered(_ANCHOR.pattern)
 _P_LOWERED = lowered(_P.pattern)
 
 
-def _scan(text: str):
+def _scan(text: str, low: str | None = None):
     end = 0
-    low = lower(text)
+    low = lower(text) if low is None else low
     for a in _ANCHOR_LOWERED.finditer(low):
         if a.start() < end:
             continue
@@ -169,9 +169,11 @@ def _scan(text: str):
             yield m
 
 
-def find_periods(text: str, published: date | None, fiscal_country: str | None = None) -> list[Period]:
+def find_periods(text: str, published: date | None, fiscal_country: str | None = None,
+                 low: str | None = None) -> list[Period]:
+    """`low`: the text in lower case, when the caller has it."""
     out: list[Period] = []
-    for m in _scan(text):
+    for m in _scan(text, low):
         g = m.groupdict()
         s, e = m.start(), m.end()
         kind = m.lastgroup

@@ -197,3 +197,52 @@ def test_sentences_with_a_match_in_joined_sentences_are_those_with_one_each():
         low = [lower(t) for t in texts]
         assert extract._parts_with(core.TRADE_WORD.search, joined(low)) == [bool(core.TRADE_WORD.search(t)) for t in low]
         assert extract._parts_with(core.HAS_DIGIT, joined(texts)) == [bool(core.HAS_DIGIT(t)) for t in texts]
+
+
+def _stories() -> list[tuple[str, object, str | None]]:
+    from datetime import date
+    out = []
+    for c in CASES:
+        out.append((c["text"], date.fromisoformat(c["published"]) if c.get("published") else None, c.get("title")))
+    return out + [(p.read_text(encoding="utf-8"), date(2024, 1, 10), None) for p in ARTICLES]
+
+
+def test_periods_found_when_a_figure_needs_them_are_those_found_for_every_sentence(monkeypatch):
+    """Periods are found lazily: a sentence's when one of its figures needs
+    them, a paragraph's data period when a figure without a period of its own
+    needs it. Forced for every candidate sentence, they must be what finding
+    them up front gave: each sentence's own, and per paragraph the one period
+    its sentences about trade with a digit state outside goals and outlooks."""
+    real_sentence, real_kingdom = extract.extract_sentence, extract._resolve_kingdom
+    seen, scans = [], []
+
+    def forced(text, ctx, para_period, prev_trade, countries, amounts, periods, prev_period):
+        para, own = para_period(), periods()
+        seen.append((len(scans), text, ctx, countries, para, own))
+        return real_sentence(text, ctx, para, prev_trade, countries, amounts, own, prev_period)
+
+    def kept(found, title):
+        real_kingdom(found, title)
+        scans.append(found)
+
+    lazy = [extract.extract_text(*story) for story in _stories()]
+    monkeypatch.setattr(extract, "extract_sentence", forced)
+    monkeypatch.setattr(extract, "_resolve_kingdom", kept)
+    assert [extract.extract_text(*story) for story in _stories()] == lazy
+    assert len(seen) > 300
+    checked_paragraphs = 0
+    for doc, text, ctx, countries, para, own in seen:
+        assert own == periods.find_periods(text, ctx.published, core.fiscal_country_for(countries, ctx))
+        sentence = next(sc.sentence for sc in scans[doc - 1] if sc.sentence.text == text)
+        stated = set()
+        for sc in scans[doc - 1]:
+            if sc.sentence.para != sentence.para or not core.HAS_DIGIT(sc.sentence.text) or \
+                    not core.TRADE_WORD.search(lower(sc.sentence.text)):
+                continue
+            found = periods.find_periods(sc.sentence.text, ctx.published, core.fiscal_country_for(sc.countries, ctx))
+            values = {p.value for p in found if not p.base and p.value}
+            if values and not core.states_goal_or_outlook(sc.sentence.text, lower(sc.sentence.text)):
+                stated |= values
+        assert para == (stated.pop() if len(stated) == 1 else None), text
+        checked_paragraphs += para is not None
+    assert checked_paragraphs > 50
