@@ -70,10 +70,10 @@ class _Scan:
     periods: list | None = None  # found when first needed (see extract_document)
 
 
-def _resolve_kingdom(scans: list[_Scan], title: str | None) -> None:
+def _resolve_kingdom(scans: list[_Scan], title_countries: list) -> None:
     """Add "the Kingdom" as a mention of the one kingdom the story names."""
     named = Counter(c for sc in scans for _, _, c in sc.countries if c in KINGDOMS)
-    named.update(c for _, _, c in find_countries(title or "") if c in KINGDOMS)
+    named.update(c for _, _, c in title_countries if c in KINGDOMS)
     if len(named) != 1:
         return
     code = next(iter(named))
@@ -147,10 +147,11 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         low, start = starts[i]
         scans.append(_Scan(s, low[start:start + len(s.text)], trade[i], countries[i],
                            next(found) if digits[i] else [], digits[i]))
-    _resolve_kingdom(scans, title)
+    title_countries = find_countries(title or "")
+    _resolve_kingdom(scans, title_countries)
     body = [sc for sc in scans if not sc.sentence.aside]
-    ctx = document_context([sc.sentence.text for sc in body], title, published,
-                           [sc.countries for sc in body], [sc.amounts for sc in body])
+    ctx = document_context([sc.sentence.text for sc in body], title, published, [sc.countries for sc in body],
+                           [sc.amounts for sc in body], [sc.trade for sc in body], title_countries)
     # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
     story_trade = sum(1 for sc in scans if sc.trade) >= 2
     candidates = []
@@ -161,7 +162,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         if sc.trade:
             trade_scans.setdefault(sc.sentence.para, []).append(sc)
         prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
-        if may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low):
+        if may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low, sc.trade):
             candidates.append((sc, prev_trade))
 
     # periods are found only where a figure needs them: most candidates yield

@@ -612,24 +612,42 @@ def fiscal_country_for(countries, ctx: DocContext) -> str | None:
 _MARK_WORD = lowered(r"\b(?:mark|threshold|milestone|barrier|level)\b")  # on lower-cased text
 
 
+def has_mark_word(low: str) -> bool:
+    """Whether _MARK_WORD finds a word in `low` (its words looked for as
+    substrings first: most sentences have none of them)."""
+    return ("mark" in low or "level" in low or "threshold" in low or "milestone" in low or "barrier" in low) \
+        and _MARK_WORD.search(low) is not None
+
+
 # Superset tests of what extract_sentence needs to find anything (see may_yield).
 _ANY_TRADE_TOPIC = lowered(rf"\b(?:{_TRADE_TOPIC})\b")
+# The words of _TRADE_TOPIC that TRADE_WORD lacks (TRADE_WORD's are all in it):
+# where TRADE_WORD finds nothing, _ANY_TRADE_TOPIC finds only these.
+_OTHER_TRADE_TOPIC = lowered(r"\b(?:trading\s+(?:relationship|partnership|ties|volume)|receive|receives|received|"
+                             r"receiving)\b")
 _ANY_PRONOUN_LEVEL = re.compile(r"(?:it|this|that|which|figure|total|volume|value)\s+(?:\w+\s+){0,2}$", re.I)
 
 
-def may_yield(text: str, amounts: list[Amount], prev_trade: bool, low: str | None = None) -> bool:
+def may_yield(text: str, amounts: list[Amount], prev_trade: bool, low: str | None = None,
+              trade: bool | None = None) -> bool:
     """False only when extract_sentence is sure to find nothing in `text`.
 
     A cheap gate (most sentences of a story with numbers are not about trade):
     every rule there needs a trade topic word in the sentence, except a money
     or volume figure that is a "mark" or a level referred to by a pronoun in a
     story about trade. Each test here is looser than the rule it stands for.
-    `low`: the text in lower case, when the caller has it.
+    `low`: the text in lower case, and `trade`: whether TRADE_WORD finds a
+    word in it, when the caller has them.
     """
     low = lower(text) if low is None else low
-    if amounts and _ANY_TRADE_TOPIC.search(low):
-        return True
-    if _MARK_WORD.search(low):
+    if amounts:
+        if trade is None:
+            topic = _ANY_TRADE_TOPIC.search(low)
+        else:
+            topic = trade or ("trading" in low or "receiv" in low) and _OTHER_TRADE_TOPIC.search(low)
+        if topic:
+            return True
+    if has_mark_word(low):
         return True  # its bare figures become money amounts there
     if not amounts or not prev_trade:
         return False
@@ -657,7 +675,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
     if not HAS_DIGIT(text):
         return []
     low = lower(text)
-    if amounts is None or (ctx.currency and _MARK_WORD.search(low)):
+    if amounts is None or (ctx.currency and has_mark_word(low)):
         # bare "100 billion mark" amounts take the story's currency
         amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
@@ -974,22 +992,28 @@ def _share_mention(text, a: Amount, cs, ce, countries, ctx, trade_topics) -> Men
 # ---------------------------------------------------------------- document
 
 def document_context(sentences: list[str], title: str | None, published: date | None,
-                     sentence_countries: list | None = None, sentence_amounts: list | None = None) -> DocContext:
+                     sentence_countries: list | None = None, sentence_amounts: list | None = None,
+                     sentence_trade: list | None = None, title_countries: list | None = None) -> DocContext:
     """The countries a story is about, and its usual currency.
 
     `main` is the most mentioned country (the title counts three times);
     `pair` is the pair of countries named together in sentences about trade
     (or in the title) most often, preferring pairs with `main`; None when the
     story never names two countries together, i.e. it is not bilateral.
+    The countries, amounts and trade words (whether TRADE_WORD finds one) of
+    each sentence and the title's countries may be passed when the caller
+    has them.
     """
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
     together: Counter = Counter()
     idx = 0
-    found_in = [find_countries(title or "")] + (sentence_countries if sentence_countries is not None
-                                                 else [find_countries(s) for s in sentences])
-    for (weight, text, is_title), found in zip([(3, title or "", True)] + [(1, s, False) for s in sentences],
-                                               found_in):
+    found_in = [find_countries(title or "") if title_countries is None else title_countries] + \
+        (sentence_countries if sentence_countries is not None else [find_countries(s) for s in sentences])
+    for k, found in enumerate(found_in):
+        if not found:
+            continue  # (most sentences name no country)
+        weight, is_title = (3, True) if k == 0 else (1, False)
         for _, _, code in found:
             counts[code] += weight
             first_seen.setdefault(code, idx)
@@ -997,7 +1021,9 @@ def document_context(sentences: list[str], title: str | None, published: date | 
         distinct = sorted({c for _, _, c in found})
         if len(distinct) >= 2:
             # named together: in the title, a trade sentence, or a meeting
-            w = weight + (1 if is_title or TRADE_WORD.search(lower(text)) else 0)
+            trade = is_title or (sentence_trade[k - 1] if sentence_trade is not None else
+                                 TRADE_WORD.search(lower(sentences[k - 1])))
+            w = weight + (1 if trade else 0)
             for x in range(len(distinct)):
                 for y in range(x + 1, len(distinct)):
                     together[(distinct[x], distinct[y])] += w

@@ -246,3 +246,38 @@ def test_periods_found_when_a_figure_needs_them_are_those_found_for_every_senten
         assert para == (stated.pop() if len(stated) == 1 else None), text
         checked_paragraphs += para is not None
     assert checked_paragraphs > 50
+
+
+TOPIC_WORDS = ("trade trades traded turnover commerce exchange exchanges export exports exported exporting import "
+               "imports imported importing shipment shipments ship ships shipping shipped deliveries deliver delivers "
+               "delivered supplies supply supplied purchases purchased buy buys bought sales sell sells sold two-way "
+               "bilateral receive receives received receiving trading trader mark marks level levels threshold "
+               "milestone barrier").split() + ["trading relationship", "trading partnership", "trading ties",
+                                               "trading volume", "exports and imports", "Received", "LEVEL"]
+GATE_SENTENCES = [f"It {w} 5 bln in 2023." for w in TOPIC_WORDS] + [f"{w} rose 5%" for w in TOPIC_WORDS]
+
+
+def test_the_gate_told_of_trade_words_decides_as_it_does_alone():
+    for s in SENTENCES + GATE_SENTENCES:
+        low = lower(s)
+        trade = bool(core.TRADE_WORD.search(low))
+        found = amounts.find_amounts(s)
+        for prev_trade in (False, True):
+            assert core.may_yield(s, found, prev_trade, low, trade) == core.may_yield(s, found, prev_trade), s
+
+
+def test_trade_words_and_the_others_are_the_topic_words():
+    for s in SENTENCES + GATE_SENTENCES:
+        low = lower(s)
+        want = bool(core._ANY_TRADE_TOPIC.search(low))
+        assert bool(core.TRADE_WORD.search(low) or core._OTHER_TRADE_TOPIC.search(low)) == want, s
+        assert core.has_mark_word(low) == bool(core._MARK_WORD.search(low)), s
+
+
+def test_the_story_context_told_of_trade_words_and_title_countries_is_the_same():
+    for texts in _documents():
+        title = texts[0]
+        found = [countries.find_countries(t) for t in texts]
+        trade = [bool(core.TRADE_WORD.search(lower(t))) for t in texts]
+        want = core.document_context(texts, title, None, found)
+        assert core.document_context(texts, title, None, found, None, trade, countries.find_countries(title)) == want
