@@ -78,6 +78,8 @@ def _resolve_kingdom(scans: list[_Scan], title_countries: list) -> None:
         return
     code = next(iter(named))
     texts = joined([sc.sentence.text for sc in scans])
+    if not any("Kingdom" in text for text, _ in texts):
+        return  # (most stories that name a kingdom do not call it "the Kingdom")
     for sc, extra in zip(scans, _per_part([kingdom_mentions(text, code) for text, _ in texts], texts)):
         if extra:
             sc.countries = sorted(sc.countries + extra)

@@ -9,7 +9,7 @@ digits and commas cannot make them backtrack for long.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .fast_patterns import lower, lowered, word_alternation
@@ -142,8 +142,14 @@ def _scale(m: re.Match) -> float:
     return SCALES[" ".join(word.split())] if word else 1.0  # "lakh  crore" -> "lakh crore"
 
 
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in taken)
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> int | None:
+    """Where the span start-end goes in `taken` (spans in order, none
+    overlapping another), or None if it overlaps one: only the spans next to
+    that place can."""
+    i = bisect_left(taken, (start,))
+    if (i and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
+        return None
+    return i
 
 
 def _signed_start(text: str, start: int) -> tuple[int, str | None]:
@@ -169,12 +175,13 @@ def find_amounts_per_part(text: str, starts: list[int], default_currency: str | 
     at offsets into the part: one scan per pattern for a document's sentences.
     (No match runs across a separator, so amounts of two parts never overlap.)"""
     out: list[Amount] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # the spans kept, in order
 
     def add(a: Amount) -> None:
-        if not _overlaps((a.start, a.end), taken):
+        i = _free(taken, a.start, a.end)
+        if i is not None:
             out.append(a)
-            taken.append((a.start, a.end))
+            taken.insert(i, (a.start, a.end))
 
     def part(pos: int) -> tuple[int, int]:
         """(start, end) of the part `pos` is in."""

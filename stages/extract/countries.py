@@ -194,13 +194,15 @@ def find_countries_per_part(text: str, starts: list[int]) -> list[list[tuple[int
             k = bisect_right(starts, s) - 1
             found, base, nxt = out[k], starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
         word = m.group(0)
-        for suffix in ("'s", "s'", "'"):
-            if word.endswith(suffix) and word[: -len(suffix)] in forms:
-                word = word[: -len(suffix)]
-                break
-        code = forms.get(word)
+        code = forms.get(word)  # (no form ends in ' or 's: a form is never stripped of a suffix)
         if code is None:
-            continue
+            for suffix in ("'s", "s'", "'"):
+                if word.endswith(suffix) and word[: -len(suffix)] in forms:
+                    word = word[: -len(suffix)]
+                    break
+            code = forms.get(word)
+            if code is None:
+                continue
         # "US" in capitals inside a shouted headline word, or "us"/"Us" as a pronoun
         found.append((s - base, e - base, code))
     return out

@@ -281,3 +281,35 @@ def test_the_story_context_told_of_trade_words_and_title_countries_is_the_same()
         trade = [bool(core.TRADE_WORD.search(lower(t))) for t in texts]
         want = core.document_context(texts, title, None, found)
         assert core.document_context(texts, title, None, found, None, trade, countries.find_countries(title)) == want
+
+
+def test_a_span_is_free_where_it_overlaps_no_kept_span():
+    import random
+    rng = random.Random(7)
+    for _ in range(3000):
+        taken, brute = [], []
+        for _ in range(rng.randint(1, 12)):
+            start = rng.randint(0, 40)
+            end = start + rng.randint(1, 8)
+            i = amounts._free(taken, start, end)
+            if i is not None:
+                taken.insert(i, (start, end))
+            if not any(start < e and s < end for s, e in brute):
+                brute.append((start, end))
+        assert taken == sorted(brute)
+
+
+def test_country_codes_are_those_of_the_form_or_the_form_without_its_suffix():
+    forms = countries.surface_forms()
+    assert not [f for f in forms if f.endswith(("'s", "s'", "'"))]  # what looking the match up first relies on
+    for s in SENTENCES + ["the Philippines' and China's and the US' trade, Côte d'Ivoire's cocoa"]:
+        want = []
+        for m in _plain_country_pattern().finditer(s):
+            word = m.group(0)
+            for suffix in ("'s", "s'", "'"):
+                if word.endswith(suffix) and word[: -len(suffix)] in forms:
+                    word = word[: -len(suffix)]
+                    break
+            if word in forms:
+                want.append((m.start(), m.end(), forms[word]))
+        assert countries.find_countries(s) == want, s
