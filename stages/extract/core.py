@@ -17,7 +17,7 @@ from datetime import date
 
 from .amounts import Amount, find_amounts
 from .countries import EU, WORLD, find_countries
-from .fast_patterns import lower, lowered
+from .fast_patterns import lower, lowered, word_led
 from .periods import FISCAL_START, Period, find_periods, specificity
 
 # ---------------------------------------------------------------- vocabulary
@@ -57,6 +57,13 @@ _NEG_TOPIC = (
 _TOPIC = re.compile(rf"\b(?:(?P<neg>{_NEG_TOPIC})|(?P<trade>{_TRADE_TOPIC}))\b", re.I)
 # the same, for lower-cased text (the one used: several times faster)
 _TOPIC_LOWERED = lowered(_TOPIC.pattern)
+# where _TOPIC_LOWERED matches, found by a pattern led by the words' first letters (see fast_patterns.py)
+_TOPIC_START = lowered(word_led(f"{_NEG_TOPIC}|{_TRADE_TOPIC}".lower()) + r"\b")
+
+
+def topics_in(low: str) -> list[re.Match]:
+    """_TOPIC_LOWERED's matches in `low`."""
+    return [_TOPIC_LOWERED.match(low, m.start()) for m in _TOPIC_START.finditer(low)]
 
 _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
                            r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
@@ -691,7 +698,7 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
                 find_periods(text, ctx.published, fiscal_country_for(all_countries, ctx), low)
         return found_periods
 
-    all_topics = list(_TOPIC_LOWERED.finditer(low))
+    all_topics = topics_in(low)
     all_countries = countries
     clauses = _clauses(text)
     # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
@@ -1052,10 +1059,11 @@ def document_context(sentences: list[str], title: str | None, published: date | 
 
 
 # The trade words of _TRADE_TOPIC, for lower-cased text (see fast_patterns.py): run on every sentence.
-TRADE_WORD = lowered(
-    r"\b(?:trade[sd]?|turnover|commerce|exchanges?|export(?:s|ed|ing)?|import(?:s|ed|ing)?|"
+# (led by the words' first letters: see fast_patterns.py)
+TRADE_WORD = lowered(word_led(
+    r"trade[sd]?|turnover|commerce|exchanges?|export(?:s|ed|ing)?|import(?:s|ed|ing)?|"
     r"ship(?:s|ping|ped|ments?)?|deliver(?:s|ed|ies)?|suppl(?:y|ies|ied)|purchase[sd]|buys?|"
-    r"bought|sales|sells?|sold|two-way|bilateral)\b"
+    r"bought|sales|sells?|sold|two-way|bilateral") + r"\b"
 )
 _TARGET_LOWERED = lowered(_TARGET.pattern)
 _MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart

@@ -97,3 +97,60 @@ def joined(texts: list[str]) -> list[tuple[str, list[int]]]:
                 pos += len(t) + 1
             return [(text, starts)]
     return [(t, [0]) for t in texts]
+
+
+def word_led(alternation: str) -> str:
+    """`\\b(?:alternation)` for `re` to try only where a word starts with one
+    of its first letters.
+
+    Every alternative must start with a lower-case letter or with a group of
+    such alternatives (distributed: "(?:a|b)c" is "ac|bc"); alternatives are
+    grouped by their first letter, in their order, and `\\b` before them becomes
+    a look-behind after that letter (see the module's docstring). What the
+    result matches, and where, is what `\\b(?:alternation)` matches.
+    """
+    by_first: dict[str, list[str]] = {}
+    for alt in _alternatives(alternation):
+        for x in _letter_led(alt):
+            by_first.setdefault(x[0], []).append(x[1:])
+    return "(?:" + "|".join(first + r"(?<!\w.)(?:" + "|".join(rests) + ")" for first, rests in by_first.items()) + ")"
+
+
+def _scan_regex(pattern: str):
+    """(index, character, depth after it) of a regex's characters outside
+    character classes and escapes, which are skipped."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        i += 1
+        if in_class:
+            in_class = ch != "]"
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        yield i - 1, ch, depth
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex."""
+    cuts = [i for i, ch, depth in _scan_regex(pattern) if ch == "|" and depth == 0]
+    return [pattern[a + 1:b] for a, b in zip([-1] + cuts, cuts + [len(pattern)])]
+
+
+def _letter_led(alt: str) -> list[str]:
+    """`alt` as alternatives that each start with a letter."""
+    if alt.startswith("(?:"):
+        end = next(i for i, ch, depth in _scan_regex(alt) if ch == ")" and depth == 0) + 1
+        if alt[end:end + 1] in ("?", "*", "+", "{"):
+            raise ValueError(f"an alternative led by a quantified group: {alt[:60]}")
+        return [x for inner in _alternatives(alt[3:end - 1]) for x in _letter_led(inner + alt[end:])]
+    if not re.match(r"[a-z](?![?*+{])", alt):
+        raise ValueError(f"an alternative not led by a lower-case letter: {alt[:60]}")
+    return [alt]

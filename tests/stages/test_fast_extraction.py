@@ -17,7 +17,7 @@ import pytest
 import stages.extract as extract
 from stages.clean import normalise, split_sentences
 from stages.extract import amounts, core, countries, periods
-from stages.extract.fast_patterns import joined, lower, lowered, word_alternation
+from stages.extract.fast_patterns import joined, lower, lowered, word_alternation, word_led
 from tests.extraction_cases import load_cases, run_case
 
 ARTICLES = sorted((Path(__file__).resolve().parents[1]).glob("*/docs/**/*.txt"))
@@ -313,3 +313,35 @@ def test_country_codes_are_those_of_the_form_or_the_form_without_its_suffix():
             if word in forms:
                 want.append((m.start(), m.end(), forms[word]))
         assert countries.find_countries(s) == want, s
+
+
+WORD_LED = {
+    "topic words": (f"{core._NEG_TOPIC}|{core._TRADE_TOPIC}".lower(), r"\b"),
+    "trade words": (r"trade[sd]?|turnover|commerce|exchanges?|export(?:s|ed|ing)?|import(?:s|ed|ing)?|"
+                    r"ship(?:s|ping|ped|ments?)?|deliver(?:s|ed|ies)?|suppl(?:y|ies|ied)|purchase[sd]|buys?|"
+                    r"bought|sales|sells?|sold|two-way|bilateral", r"\b"),
+    "words inside words": (r"ab|a(?:bc|b)d|(?:x|y)z|b", ""),
+}
+WORD_TEXTS = ["ab abc abd abcd xz yz xyz b ba 5ab -ab _ab ab_ éab Éab aB", "xtrade trade-off 5trades e-commerce "
+              "re-exports exports and imports trading ties cross-trade trade\n ab"]
+
+
+@pytest.mark.parametrize("name", WORD_LED)
+def test_a_word_led_pattern_matches_what_the_plain_one_matches(name):
+    alternation, tail = WORD_LED[name]
+    want, got = re.compile(rf"\b(?:{alternation}){tail}"), re.compile(word_led(alternation) + tail)
+    for s in [lower(s) for s in SENTENCES + GATE_SENTENCES] + WORD_TEXTS:
+        assert [m.span() for m in got.finditer(s)] == [m.span() for m in want.finditer(s)], (name, s)
+
+
+def test_topic_words_found_from_their_first_letters_are_the_topic_matches():
+    for s in [lower(s) for s in SENTENCES + GATE_SENTENCES] + WORD_TEXTS:
+        want = [(m.span(), m.group("neg"), m.group("trade")) for m in core._TOPIC_LOWERED.finditer(s)]
+        assert [(m.span(), m.group("neg"), m.group("trade")) for m in core.topics_in(s)] == want, s
+    assert core.TRADE_WORD.pattern == lowered(word_led(WORD_LED["trade words"][0]) + r"\b").pattern
+
+
+@pytest.mark.parametrize("alternation", [r"(?:a|b)?c", "a?b", r"\dx", "[ab]c", r"(?<!x)ab", "Ab"])
+def test_an_alternation_that_is_not_word_led_is_refused(alternation):
+    with pytest.raises(ValueError):
+        word_led(alternation)
