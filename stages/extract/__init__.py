@@ -57,32 +57,20 @@ def _fact_key(m: Mention) -> tuple:
     return (m.measure, group, m.flow, round(m.value, 6), m.unit, m.commodity)
 
 
-@dataclass(slots=True)  # made per sentence or per figure: slots are quicker
-class _Scan:
-    """What is found once per sentence and used by several rules."""
-
-    sentence: SentenceIn
-    low: str  # its text in lower case
-    trade: bool
-    countries: list
-    amounts: list
-    digits: bool
-    periods: list | None = None  # found when first needed (see extract_document)
-
-
-def _resolve_kingdom(scans: list[_Scan], title_countries: list) -> None:
-    """Add "the Kingdom" as a mention of the one kingdom the story names."""
-    named = Counter(c for sc in scans for _, _, c in sc.countries if c in KINGDOMS)
+def _resolve_kingdom(texts: list[str], countries: list[list], title_countries: list) -> None:
+    """Add "the Kingdom" as a mention of the one kingdom the story names
+    (to `countries`, each sentence's)."""
+    named = Counter(c for found in countries for _, _, c in found if c in KINGDOMS)
     named.update(c for _, _, c in title_countries if c in KINGDOMS)
     if len(named) != 1:
         return
     code = next(iter(named))
-    texts = joined([sc.sentence.text for sc in scans])
-    if not any("Kingdom" in text for text, _ in texts):
+    pieces = joined(texts)
+    if not any("Kingdom" in text for text, _ in pieces):
         return  # (most stories that name a kingdom do not call it "the Kingdom")
-    for sc, extra in zip(scans, _per_part([kingdom_mentions(text, code) for text, _ in texts], texts)):
+    for i, extra in enumerate(_per_part([kingdom_mentions(text, code) for text, _ in pieces], pieces)):
         if extra:
-            sc.countries = sorted(sc.countries + extra)
+            countries[i] = sorted(countries[i] + extra)
 
 
 def _per_part(found_in: list[list[tuple]], texts: list[tuple[str, list[int]]]) -> list[list[tuple]]:
@@ -118,14 +106,15 @@ def _parts_with(search, texts: list[tuple[str, list[int]]]) -> list[bool]:
     return out
 
 
-def _paragraph_period(trade_scans: list[_Scan], periods_of) -> str | None:
+def _paragraph_period(texts: list[tuple[str, str]], periods: list[list]) -> str | None:
     """The one data period a paragraph plainly reports, if any: periods are
     read from its sentences about trade with a digit (event dates are never
-    periods). `periods_of(scan)`: a sentence's period expressions."""
+    periods). `texts`: those sentences and their lower case; `periods`: their
+    period expressions."""
     vals: set = set()
-    for sc in trade_scans:
-        stated = {p.value for p in periods_of(sc) if not p.base and p.value}
-        if stated and not states_goal_or_outlook(sc.sentence.text, sc.low):
+    for (text, low), found in zip(texts, periods):
+        stated = {p.value for p in found if not p.base and p.value}
+        if stated and not states_goal_or_outlook(text, low):
             vals.update(stated)  # (the years of goals and outlooks are not the data period)
     return next(iter(vals)) if len(vals) == 1 else None
 
@@ -133,66 +122,76 @@ def _paragraph_period(trade_scans: list[_Scan], periods_of) -> str | None:
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
                      title: str | None = None) -> list[Fact]:
     """Facts of one document, each with its mentions (sentence offsets are raw offsets)."""
-    # the document's sentences are scanned together for trade words, digits and
-    # countries: one call per pattern instead of one per sentence
-    texts = joined([s.text for s in sentences])
-    lows = [(lower(text), starts) for text, starts in texts]
+    # What is found once per sentence and used by several rules, as lists by
+    # sentence. The document's sentences are scanned together for trade words,
+    # digits and countries: one call per pattern instead of one per sentence.
+    texts = [s.text for s in sentences]
+    pieces = joined(texts)
+    lows = [(lower(text), starts) for text, starts in pieces]
     trade = _parts_with(TRADE_WORD.search, lows)
-    digits = _parts_with(HAS_DIGIT, texts)
-    countries = [found for text, starts in texts for found in find_countries_per_part(text, starts)]
-    # amounts: in the sentences with a digit, scanned together
-    with_digits = [s.text for s, digit in zip(sentences, digits) if digit]
-    found = iter([found for text, starts in joined(with_digits) for found in find_amounts_per_part(text, starts)])
-    starts = [(low, start) for low, parts in lows for start in parts]
-    scans = []
-    for i, s in enumerate(sentences):
-        low, start = starts[i]
-        scans.append(_Scan(s, low[start:start + len(s.text)], trade[i], countries[i],
-                           next(found) if digits[i] else [], digits[i]))
+    digits = _parts_with(HAS_DIGIT, pieces)
+    countries = [found for text, starts in pieces for found in find_countries_per_part(text, starts)]
+    # amounts: in the sentences with a digit, scanned together (none elsewhere)
+    with_digits = [i for i, digit in enumerate(digits) if digit]
+    amounts: list = [()] * len(texts)
+    found = [found for text, starts in joined([texts[i] for i in with_digits])
+             for found in find_amounts_per_part(text, starts)]
+    low_of: dict[int, str] = {}  # the lower case of the sentences with a digit
+    part_of = [(low, start) for low, starts in lows for start in starts]
+    for i, found_in in zip(with_digits, found):
+        amounts[i] = found_in
+        low, start = part_of[i]
+        low_of[i] = low[start:start + len(texts[i])]
     title_countries = find_countries(title or "")
-    _resolve_kingdom(scans, title_countries)
-    body = [sc for sc in scans if not sc.sentence.aside]
-    ctx = document_context([sc.sentence.text for sc in body], title, published, [sc.countries for sc in body],
-                           [sc.amounts for sc in body], [sc.trade for sc in body], title_countries)
+    _resolve_kingdom(texts, countries, title_countries)
+    if any(s.aside for s in sentences):
+        body = [i for i, s in enumerate(sentences) if not s.aside]
+        ctx = document_context([texts[i] for i in body], title, published, [countries[i] for i in body],
+                               [amounts[i] for i in body], [trade[i] for i in body], title_countries)
+    else:
+        ctx = document_context(texts, title, published, countries, amounts, trade, title_countries)
     # a story about trade: a bare "mark" in it ("we exceeded the 100 billion mark") is about trade
-    story_trade = sum(1 for sc in scans if sc.trade) >= 2
+    story_trade = trade.count(True) >= 2
     candidates = []
-    trade_scans: dict[int, list[_Scan]] = {}  # by paragraph: the sentences that set its data period
-    for i, sc in enumerate(scans):
-        if not sc.digits:
-            continue  # no digit, no amount, no period
-        if sc.trade:
-            trade_scans.setdefault(sc.sentence.para, []).append(sc)
-        prev_trade = sc.trade or any(x.trade for x in scans[max(0, i - 2):i]) or story_trade
-        if may_yield(sc.sentence.text, sc.amounts, prev_trade, sc.low, sc.trade):
-            candidates.append((sc, prev_trade))
+    trade_with_digits: dict[int, list[int]] = {}  # by paragraph: the sentences that set its data period
+    for i in with_digits:
+        if trade[i]:
+            trade_with_digits.setdefault(sentences[i].para, []).append(i)
+        prev_trade = trade[i] or story_trade or any(trade[max(0, i - 2):i])
+        if may_yield(texts[i], amounts[i], prev_trade, low_of[i], trade[i]):
+            candidates.append((i, prev_trade))
 
     # periods are found only where a figure needs them: most candidates yield
     # nothing, and a paragraph's data period is needed only by a figure
     # without a period of its own
-    def periods_of(sc: _Scan) -> list:
-        if sc.periods is None:
-            sc.periods = find_periods(sc.sentence.text, published, fiscal_country_for(sc.countries, ctx), sc.low)
-        return sc.periods
+    periods: dict[int, list] = {}
+
+    def periods_of(i: int) -> list:
+        if i not in periods:
+            periods[i] = find_periods(texts[i], published, fiscal_country_for(countries[i], ctx), low_of[i])
+        return periods[i]
 
     para_periods: dict[int, str | None] = {}
 
     def para_period(para: int) -> str | None:
         if para not in para_periods:
-            para_periods[para] = _paragraph_period(trade_scans.get(para, []), periods_of)
+            found_in = trade_with_digits.get(para, [])
+            para_periods[para] = _paragraph_period([(texts[i], low_of[i]) for i in found_in],
+                                                   [periods_of(i) for i in found_in])
         return para_periods[para]
 
     facts: dict[tuple, Fact] = {}
     last_period: str | None = None
-    for sc, prev_trade in candidates:
-        mentions = extract_sentence(sc.sentence.text, ctx, partial(para_period, sc.sentence.para), prev_trade,
-                                    sc.countries, sc.amounts, partial(periods_of, sc), last_period)
+    for i, prev_trade in candidates:
+        sentence = sentences[i]
+        mentions = extract_sentence(texts[i], ctx, partial(para_period, sentence.para), prev_trade,
+                                    countries[i], amounts[i], partial(periods_of, i), last_period)
         for m in mentions:
             if m.period and not m.period_from_context and m.statuses == ["actual"] and \
                     not m.extra.get("earlier_level"):
                 last_period = m.period  # what "in the same period" refers back to
             key = _fact_key(m)
-            facts.setdefault(key, Fact(key)).mentions.append((m, sc.sentence))
+            facts.setdefault(key, Fact(key)).mentions.append((m, sentence))
     merged = _merge_roundings(list(facts.values()))
     # facts stated only in "READ MORE" asides point at other stories: dropped
     return [f for f in merged if any(not s.aside for _, s in f.mentions)]

@@ -291,8 +291,10 @@ def _status(text: str, a: Amount, cs: int, ce: int, period: str | None, ctx: Doc
     clause before the amount (or right after it: "$200 billion target")."""
     scope = text[cs:a.start]
     tail = text[a.end:min(ce, a.end + 25)]
-    target = bool(_TARGET.search(scope) or re.match(r"^\s*(?:[a-z]+\s+){0,2}(?:target|goal)\b", tail, re.I))
-    forecast = bool(_FORECAST.search(scope))
+    # (the lower-case twins of _TARGET and _FORECAST, as in states_goal_or_outlook)
+    low = lower(scope)
+    target = bool(_TARGET_LOWERED.search(low) or re.match(r"^\s*(?:[a-z]+\s+){0,2}(?:target|goal)\b", tail, re.I))
+    forecast = bool(_FORECAST_LOWERED.search(low) or _MAY_WORD.search(scope))
     if not target and not forecast and period and ctx.published and period[:4].isdigit():
         # a figure for a year still ahead of publication is a forecast
         if int(period[:4]) > ctx.published.year:
@@ -1025,7 +1027,7 @@ def document_context(sentences: list[str], title: str | None, published: date | 
             counts[code] += weight
             first_seen.setdefault(code, idx)
             idx += 1
-        distinct = sorted({c for _, _, c in found})
+        distinct = sorted({c for _, _, c in found}) if len(found) > 1 else ()
         if len(distinct) >= 2:
             # named together: in the title, a trade sentence, or a meeting
             trade = is_title or (sentence_trade[k - 1] if sentence_trade is not None else

@@ -214,34 +214,36 @@ def test_periods_found_when_a_figure_needs_them_are_those_found_for_every_senten
     them up front gave: each sentence's own, and per paragraph the one period
     its sentences about trade with a digit state outside goals and outlooks."""
     real_sentence, real_kingdom = extract.extract_sentence, extract._resolve_kingdom
-    seen, scans = [], []
+    seen, docs = [], []
 
     def forced(text, ctx, para_period, prev_trade, countries, amounts, periods, prev_period):
         para, own = para_period(), periods()
-        seen.append((len(scans), text, ctx, countries, para, own))
+        seen.append((len(docs), text, ctx, countries, para, own))
         return real_sentence(text, ctx, para, prev_trade, countries, amounts, own, prev_period)
 
-    def kept(found, title):
-        real_kingdom(found, title)
-        scans.append(found)
+    def kept(texts, countries, title_countries):
+        real_kingdom(texts, countries, title_countries)
+        docs.append((texts, countries))
 
-    lazy = [extract.extract_text(*story) for story in _stories()]
+    stories = _stories()
+    lazy = [extract.extract_text(*story) for story in stories]
     monkeypatch.setattr(extract, "extract_sentence", forced)
     monkeypatch.setattr(extract, "_resolve_kingdom", kept)
-    assert [extract.extract_text(*story) for story in _stories()] == lazy
+    assert [extract.extract_text(*story) for story in stories] == lazy
     assert len(seen) > 300
     checked_paragraphs = 0
     for doc, text, ctx, countries, para, own in seen:
         assert own == periods.find_periods(text, ctx.published, core.fiscal_country_for(countries, ctx))
-        sentence = next(sc.sentence for sc in scans[doc - 1] if sc.sentence.text == text)
+        texts, found = docs[doc - 1]
+        paras = [s.para for s in split_sentences(stories[doc - 1][0])]
+        assert len(paras) == len(texts)
         stated = set()
-        for sc in scans[doc - 1]:
-            if sc.sentence.para != sentence.para or not core.HAS_DIGIT(sc.sentence.text) or \
-                    not core.TRADE_WORD.search(lower(sc.sentence.text)):
+        for t, c, p in zip(texts, found, paras):
+            if p != paras[texts.index(text)] or not core.HAS_DIGIT(t) or not core.TRADE_WORD.search(lower(t)):
                 continue
-            found = periods.find_periods(sc.sentence.text, ctx.published, core.fiscal_country_for(sc.countries, ctx))
-            values = {p.value for p in found if not p.base and p.value}
-            if values and not core.states_goal_or_outlook(sc.sentence.text, lower(sc.sentence.text)):
+            values = {x.value for x in periods.find_periods(t, ctx.published, core.fiscal_country_for(c, ctx))
+                      if not x.base and x.value}
+            if values and not core.states_goal_or_outlook(t, lower(t)):
                 stated |= values
         assert para == (stated.pop() if len(stated) == 1 else None), text
         checked_paragraphs += para is not None
@@ -345,3 +347,11 @@ def test_topic_words_found_from_their_first_letters_are_the_topic_matches():
 def test_an_alternation_that_is_not_word_led_is_refused(alternation):
     with pytest.raises(ValueError):
         word_led(alternation)
+
+
+def test_outlook_words_on_lower_case_with_may_apart_are_the_case_insensitive_ones():
+    extra = ["Exports may rise", "In May exports rose", "MAY", "They WILL grow", "it Could", "maybe", "dismay"]
+    for s in SENTENCES + [s.upper() for s in SENTENCES[:300]] + extra:
+        low = lower(s)
+        assert bool(core._FORECAST_LOWERED.search(low) or core._MAY_WORD.search(s)) == bool(core._FORECAST.search(s)), s
+        assert bool(core._TARGET_LOWERED.search(low)) == bool(core._TARGET.search(s)), s
