@@ -60,7 +60,7 @@ def _fact_key(m: Mention) -> tuple:
 def _resolve_kingdom(texts: list[str], countries: list[list], title_countries: list) -> None:
     """Add "the Kingdom" as a mention of the one kingdom the story names
     (to `countries`, each sentence's)."""
-    named = Counter(c for found in countries for _, _, c in found if c in KINGDOMS)
+    named = {c for found in countries for _, _, c in found if c in KINGDOMS}
     named.update(c for _, _, c in title_countries if c in KINGDOMS)
     if len(named) != 1:
         return

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import Amount, find_amounts
+from .amounts import BARE_MARK, Amount, find_amounts
 from .countries import EU, WORLD, find_countries
 from .fast_patterns import lower, lowered, word_led
 from .periods import FISCAL_START, Period, find_periods, specificity
@@ -684,8 +684,9 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
     if not HAS_DIGIT(text):
         return []
     low = lower(text)
-    if amounts is None or (ctx.currency and has_mark_word(low)):
-        # bare "100 billion mark" amounts take the story's currency
+    if amounts is None or (ctx.currency and has_mark_word(low) and BARE_MARK.search(text)):
+        # bare "100 billion mark" amounts take the story's currency (without
+        # one the amounts are those found without a default currency)
         amounts = find_amounts(text, default_currency=ctx.currency)
     if not amounts:
         return []
@@ -918,10 +919,11 @@ def _nearest_commodity(text: str, cs: int, ce: int) -> str | None:
 def _percent_mention(text, a: Amount, cs, ce, topic, trade_topics, countries, ctx, amounts, i,
                      topics=(), reporters: dict | None = None) -> Mention | None:
     clause = text[cs:ce]
-    share_cue = _SHARE.search(text[cs:min(ce, a.end + 40)])
-    if share_cue and _SETTLEMENT.search(clause):
+    share_cue = _SHARE_LOWERED.search(lower(text[cs:min(ce, a.end + 40)]))
+    low_clause = lower(clause)
+    if share_cue and _SETTLEMENT_LOWERED.search(low_clause):
         return None
-    if _LEVY.search(clause):
+    if _LEVY_LOWERED.search(low_clause):
         return None  # tariffs, duties and taxes are percents too, never trade changes
     is_change, sign = _growth_sign(text, a, cs, ce)
     # a bare "(+14.2)" right after a figure is that figure's change
@@ -1068,6 +1070,9 @@ TRADE_WORD = lowered(word_led(
     r"bought|sales|sells?|sold|two-way|bilateral") + r"\b"
 )
 _TARGET_LOWERED = lowered(_TARGET.pattern)
+_SHARE_LOWERED = lowered(_SHARE.pattern)
+_SETTLEMENT_LOWERED = lowered(_SETTLEMENT.pattern)
+_LEVY_LOWERED = lowered(_LEVY.pattern)
 _MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart
 assert _MAY in _FORECAST.pattern
 _FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))

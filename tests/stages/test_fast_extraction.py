@@ -84,6 +84,9 @@ def test_the_gate_does_skip_sentences():
     ("topic words", core._TOPIC, core._TOPIC_LOWERED),
     ("change words", re.compile(core._CHANGE.pattern, re.I), core._CHANGE),
     ("goal words", core._TARGET, core._TARGET_LOWERED),
+    ("share words", core._SHARE, core._SHARE_LOWERED),
+    ("settlement words", core._SETTLEMENT, core._SETTLEMENT_LOWERED),
+    ("levy words", core._LEVY, core._LEVY_LOWERED),
     ("period anchors", periods._ANCHOR, periods._ANCHOR_LOWERED),
     ("period expressions", periods._P, periods._P_LOWERED),
 ])
@@ -355,3 +358,17 @@ def test_outlook_words_on_lower_case_with_may_apart_are_the_case_insensitive_one
         low = lower(s)
         assert bool(core._FORECAST_LOWERED.search(low) or core._MAY_WORD.search(s)) == bool(core._FORECAST.search(s)), s
         assert bool(core._TARGET_LOWERED.search(low)) == bool(core._TARGET.search(s)), s
+
+
+def test_a_default_currency_changes_only_the_amounts_of_a_sentence_with_a_bare_mark():
+    # what extract_sentence relies on to keep a sentence's amounts when no bare mark is in it
+    extra = ["They passed the 100 billion mark.", "the 5% level and the 2 mln threshold", "the $100 billion mark",
+             "beyond the 40 billion dollar target mark", "at the 7 bn level in 2023"]
+    marks = 0
+    for s in SENTENCES + extra:
+        rows = _amount_rows([amounts.find_amounts(s, "USD")])
+        if amounts.BARE_MARK.search(s) is None:
+            assert rows == _amount_rows([amounts.find_amounts(s)]), s
+        else:
+            marks += 1
+    assert marks >= 3
