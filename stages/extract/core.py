@@ -111,6 +111,9 @@ _COMMODITY_WORDS = {
 _COMMODITY = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(_COMMODITY_WORDS, key=len, reverse=True)) + r")\b", re.I
 )
+# the same for lower-cased text, led by the words' first letters (see fast_patterns.py)
+_COMMODITY_LOWERED = lowered(
+    "(" + word_led("|".join(re.escape(k) for k in sorted(_COMMODITY_WORDS, key=len, reverse=True))) + r")\b")
 
 _TARGET = re.compile(
     r"\b(?:targets?|targeted|targeting|goals?|aims?|aimed|aiming|objectives?|ambitions?|ambitious|"
@@ -357,7 +360,7 @@ def _commodity(text: str, cs: int, ce: int, a: Amount) -> str | None:
         if m and m.start() <= after.end() + 2:
             return _COMMODITY_WORDS[m.group(1).lower()]
     window = text[cs:a.start]
-    found = [m for m in _COMMODITY.finditer(window)]
+    found = list(_COMMODITY_LOWERED.finditer(lower(window)))
     if found:
         m = found[-1]
         # only when the commodity qualifies the trade word near it

@@ -87,6 +87,7 @@ def test_the_gate_does_skip_sentences():
     ("share words", core._SHARE, core._SHARE_LOWERED),
     ("settlement words", core._SETTLEMENT, core._SETTLEMENT_LOWERED),
     ("levy words", core._LEVY, core._LEVY_LOWERED),
+    ("commodity words", core._COMMODITY, core._COMMODITY_LOWERED),
     ("period anchors", periods._ANCHOR, periods._ANCHOR_LOWERED),
     ("period expressions", periods._P, periods._P_LOWERED),
 ])
