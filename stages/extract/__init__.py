@@ -21,7 +21,7 @@ import pandas as pd
 from ..base import quarantine_frame, quarantine_row
 from ..clean import normalise, split_sentences
 from .amounts import find_amounts_per_part
-from .core import (HAS_DIGIT, TRADE_WORD, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
+from .core import (HAS_DIGIT, TRADE_WORD_IN, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
                    states_goal_or_outlook)
 from .countries import KINGDOMS, find_countries, find_countries_per_part, kingdom_mentions
 from .fast_patterns import joined, lower
@@ -128,7 +128,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     texts = [s.text for s in sentences]
     pieces = joined(texts)
     lows = [(lower(text), starts) for text, starts in pieces]
-    trade = _parts_with(TRADE_WORD.search, lows)
+    trade = _parts_with(TRADE_WORD_IN.search, lows)
     digits = _parts_with(HAS_DIGIT, pieces)
     countries = [found for text, starts in pieces for found in find_countries_per_part(text, starts)]
     # amounts: in the sentences with a digit, scanned together (none elsewhere)
@@ -158,7 +158,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         if trade[i]:
             trade_with_digits.setdefault(sentences[i].para, []).append(i)
         prev_trade = trade[i] or story_trade or any(trade[max(0, i - 2):i])
-        if may_yield(texts[i], amounts[i], prev_trade, low_of[i], trade[i]):
+        if (trade[i] and amounts[i]) or may_yield(texts[i], amounts[i], prev_trade, low_of[i], trade[i]):  # (its first test)
             candidates.append((i, prev_trade))
 
     # periods are found only where a figure needs them: most candidates yield

@@ -278,11 +278,12 @@ def _qualifier(text: str, a: Amount) -> str:
                                                       r"exceed\w*|surpass\w*|broken?|topped)\b",
                                                       text[a.end:a.end + 40], re.I):
             return "over"
-    if _Q_UNDER.search(head):
+    low = lower(head)  # (the qualifier words on lower-cased text)
+    if _Q_UNDER_LOWERED.search(low):
         return "under"
-    if _Q_APPROX.search(head):
+    if _Q_APPROX_LOWERED.search(low):
         return "approx"
-    if _Q_OVER.search(head):
+    if _Q_OVER_LOWERED.search(low):
         return "over"
     if re.match(r"^\s*(?:plus|or\s+more|and\s+above)\b", tail, re.I):
         return "over"
@@ -1072,10 +1073,23 @@ TRADE_WORD = lowered(word_led(
     r"ship(?:s|ping|ped|ments?)?|deliver(?:s|ed|ies)?|suppl(?:y|ies|ied)|purchase[sd]|buys?|"
     r"bought|sales|sells?|sold|two-way|bilateral") + r"\b"
 )
+# Whether a lower-cased text has a word TRADE_WORD finds: each word led by one
+# of its rarer letters (d, v, m, x, p, b, l, w), what comes before it checked
+# by a look-behind, so `re` tries the pattern at a fifth of the characters of a
+# text rather than at the half that are first letters of the words. A match
+# starts inside the word: for whether there is one, not where.
+TRADE_WORD_IN = re.compile(
+    r"d(?<=\btrad)e[sd]?\b|v(?<=\bturnov)er\b|m(?<=\bcom)merce\b|x(?<=\bex)(?:changes?|port(?:s|ed|ing)?)\b|"
+    r"m(?<=\bim)port(?:s|ed|ing)?\b|p(?<=\bship)(?:s|ping|ped|ments?)?\b|v(?<=\bdeliv)er(?:s|ed|ies)?\b|"
+    r"p(?<=\bsup)pl(?:y|ies|ied)\b|p(?<!\w.)urchase[sd]\b|b(?<!\w.)(?:uys?|ought|ilateral)\b|l(?<=\bsal)es\b|"
+    r"l(?<=\bsel)ls?\b|l(?<=\bsol)d\b|w(?<=\btw)o-way\b")
 _TARGET_LOWERED = lowered(_TARGET.pattern)
 _SHARE_LOWERED = lowered(_SHARE.pattern)
 _SETTLEMENT_LOWERED = lowered(_SETTLEMENT.pattern)
 _LEVY_LOWERED = lowered(_LEVY.pattern)
+_Q_UNDER_LOWERED = lowered(_Q_UNDER.pattern)
+_Q_APPROX_LOWERED = lowered(_Q_APPROX.pattern)
+_Q_OVER_LOWERED = lowered(_Q_OVER.pattern)
 _MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart
 assert _MAY in _FORECAST.pattern
 _FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))

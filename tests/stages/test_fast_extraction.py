@@ -88,6 +88,9 @@ def test_the_gate_does_skip_sentences():
     ("settlement words", core._SETTLEMENT, core._SETTLEMENT_LOWERED),
     ("levy words", core._LEVY, core._LEVY_LOWERED),
     ("commodity words", core._COMMODITY, core._COMMODITY_LOWERED),
+    ("under words", core._Q_UNDER, core._Q_UNDER_LOWERED),
+    ("about words", core._Q_APPROX, core._Q_APPROX_LOWERED),
+    ("over words", core._Q_OVER, core._Q_OVER_LOWERED),
     ("period anchors", periods._ANCHOR, periods._ANCHOR_LOWERED),
     ("period expressions", periods._P, periods._P_LOWERED),
 ])
@@ -373,3 +376,21 @@ def test_a_default_currency_changes_only_the_amounts_of_a_sentence_with_a_bare_m
         else:
             marks += 1
     assert marks >= 3
+
+
+TRADE_WORDS = ("trade trades traded turnover commerce exchange exchanges export exports exported exporting import "
+               "imports imported importing ship ships shipping shipped shipment shipments deliver delivers delivered "
+               "deliveries supply supplies supplied purchases purchased buy buys bought sales sell sells sold two-way "
+               "bilateral").split()
+
+
+def test_a_trade_word_is_in_a_text_where_trade_word_finds_one():
+    texts = [lower(s) for s in SENTENCES + GATE_SENTENCES] + WORD_TEXTS
+    for w in TRADE_WORDS + ["trader", "tradesman", "shipper", "salesman", "buyer", "purchase", "seller", "sol"]:
+        texts += [w, f"x{w}", f"{w}x", f"-{w}-", f"5{w}", f"{w}_", w[:-1], w[1:], f"a {w}.", f"{w[:2]} {w[2:]}"]
+    found = 0
+    for s in texts:
+        want = core.TRADE_WORD.search(s) is not None
+        assert (core.TRADE_WORD_IN.search(s) is not None) == want, s
+        found += want
+    assert found > 500
