@@ -59,11 +59,13 @@ _TOPIC = re.compile(rf"\b(?:(?P<neg>{_NEG_TOPIC})|(?P<trade>{_TRADE_TOPIC}))\b",
 _TOPIC_LOWERED = lowered(_TOPIC.pattern)
 # where _TOPIC_LOWERED matches, found by a pattern led by the words' first letters (see fast_patterns.py)
 _TOPIC_START = lowered(word_led(f"{_NEG_TOPIC}|{_TRADE_TOPIC}".lower()) + r"\b")
+# and its match there, with its groups (each group's words led by their first letters)
+_TOPIC_AT = lowered(rf"(?:(?P<neg>{word_led(_NEG_TOPIC.lower())})|(?P<trade>{word_led(_TRADE_TOPIC.lower())}))\b")
 
 
 def topics_in(low: str) -> list[re.Match]:
     """_TOPIC_LOWERED's matches in `low`."""
-    return [_TOPIC_LOWERED.match(low, m.start()) for m in _TOPIC_START.finditer(low)]
+    return [_TOPIC_AT.match(low, m.start()) for m in _TOPIC_START.finditer(low)]
 
 _EXPORT_WORDS = re.compile(r"^(?:exports?|exported|exporting|shipments?|ship|ships|shipping|shipped|deliveries|"
                            r"deliver|delivers|delivered|supplies|supply|supplied|sales|sell|sells|sold)$", re.I)
@@ -705,25 +707,12 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
                 find_periods(text, ctx.published, fiscal_country_for(all_countries, ctx), low)
         return found_periods
 
-    all_topics = topics_in(low)
     all_countries = countries
-    clauses = _clauses(text)
-    # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
-    # relative clause is an aside; what follows it continues the clause before
-    asides = [(m.start(), m.end()) for m in _REL_ASIDE.finditer(text)]
-    main_clauses = _clauses(_mask(text, asides)) if asides else clauses
+    clauses = None  # the sentence's topics and clauses: found at the first figure not skipped
     out: list[Mention] = []
     ranged = _ranges(text, amounts)
     reporters: dict[str, str] = {}  # flow -> reporter named earlier in the sentence
     for i, a in enumerate(amounts):
-        in_aside = any(s <= a.start < e for s, e in asides)
-        if asides and not in_aside:
-            cs, ce = _clause_of(main_clauses, a.start)
-            topics = [t for t in all_topics if not any(s <= t.start() < e for s, e in asides)]
-            countries = [c for c in all_countries if not any(s <= c[0] < e for s, e in asides)]
-        else:
-            cs, ce = _clause_of(clauses, a.start)
-            topics, countries = all_topics, all_countries
         head = text[max(0, a.start - 30):a.start]
         tail = text[a.end:a.end + 30]
         # ranges and levels without one figure, multipliers, amounts "per tonne"
@@ -733,6 +722,21 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
             continue
         if _PER_CAPITA.match(tail) or _PLAN_BY.search(head) or _PLAN_AFTER.match(tail):
             continue
+        if clauses is None:
+            all_topics = topics_in(low)
+            clauses = _clauses(text)
+            # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
+            # relative clause is an aside; what follows it continues the clause before
+            asides = [(m.start(), m.end()) for m in _REL_ASIDE.finditer(text)]
+            main_clauses = _clauses(_mask(text, asides)) if asides else clauses
+        in_aside = any(s <= a.start < e for s, e in asides)
+        if asides and not in_aside:
+            cs, ce = _clause_of(main_clauses, a.start)
+            topics = [t for t in all_topics if not any(s <= t.start() < e for s, e in asides)]
+            countries = [c for c in all_countries if not any(s <= c[0] < e for s, e in asides)]
+        else:
+            cs, ce = _clause_of(clauses, a.start)
+            topics, countries = all_topics, all_countries
         versus = _restatement(text, a, amounts, i, out, countries) if a.kind == "percent" else None
         if versus is not None:
             out.append(versus)  # "..., versus 13.9% for China": the share before, for another partner
