@@ -83,6 +83,25 @@ _GROWTH_DOWN = (r"f[ae]ll|falls|falling|fallen|down|declin\w*|decreas\w*|drop\w*
                 r"off|weaken\w*|cut|slash\w*|dwindl\w*|collaps\w*")
 # run on lower-cased text (see fast_patterns.py)
 _CHANGE = lowered(rf"\b(?:(?P<up>{_GROWTH_UP})|(?P<down>{_GROWTH_DOWN}))\b")
+# The same, found by a pattern led by the words' first letters and matched
+# again there for its groups (see fast_patterns.py); "up" checks what stands
+# before it after its "u"
+_UP_LED = _GROWTH_UP.replace(r"(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up",
+                             r"u(?<!made\su)(?<!make\su)(?<!makes\su)(?<!making\su)p")
+assert _UP_LED != _GROWTH_UP
+_CHANGE_LED = lowered(word_led(f"{_UP_LED}|{_GROWTH_DOWN}") + r"\b")
+_CHANGE_AT = lowered(rf"(?:(?P<up>{word_led(_UP_LED)})|(?P<down>{word_led(_GROWTH_DOWN)}))\b")
+
+
+def changes_in(low: str) -> list[re.Match]:
+    """_CHANGE's matches in `low`."""
+    return [_CHANGE_AT.match(low, m.start()) for m in _CHANGE_LED.finditer(low)]
+
+
+def first_change_in(low: str) -> re.Match | None:
+    """_CHANGE's first match in `low`."""
+    m = _CHANGE_LED.search(low)
+    return _CHANGE_AT.match(low, m.start()) if m else None
 
 _SHARE = re.compile(
     r"\b(?:share|shares|accounts?\s+for|accounted\s+for|accounting\s+for|made\s+up|makes?\s+up|making\s+up|"
@@ -317,10 +336,10 @@ def _status(text: str, a: Amount, cs: int, ce: int, period: str | None, ctx: Doc
 def _growth_sign(text: str, a: Amount, cs: int, ce: int) -> tuple[bool, int]:
     """Is this percent a change, and which way: the nearest change word."""
     if a.sign:
-        near = _CHANGE.search(lower(text[max(cs, a.start - 45):a.start]))
+        near = first_change_in(lower(text[max(cs, a.start - 45):a.start]))
         return True, a.sign if not (near and near.group("down") and a.sign > 0) else -1
-    before = list(_CHANGE.finditer(lower(text[max(cs, a.start - 60):a.start])))
-    after = _CHANGE.search(lower(text[a.end:min(ce, a.end + 30)]))
+    before = changes_in(lower(text[max(cs, a.start - 60):a.start]))
+    after = first_change_in(lower(text[a.end:min(ce, a.end + 30)]))
     cand = None
     if before:
         cand = before[-1]
@@ -440,7 +459,7 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
     distinct = list(dict.fromkeys(in_clause))
     if ctx.pair and _TWO_COUNTRIES.search(text[cs:ce]) and set(distinct) <= set(ctx.pair):
         return ctx.pair  # "trade between the two countries"
-    if len(distinct) == 1 and _WORLD_CUE.search(text[cs:ce]):
+    if len(distinct) == 1 and _WORLD_CUE_LOWERED.search(lower(text[cs:ce])):
         return distinct[0], WORLD  # "Germany's foreign trade turnover"
     if len(distinct) < 2:
         # the clause may leave out what the sentence says ("trade between X and Y ..., and it grew")
@@ -465,7 +484,7 @@ def _pair_for_total(text: str, cs: int, ce: int, topic: re.Match | None, countri
                     dist[c[2]] = min(dist.get(c[2], 1 << 30), abs(c[0] - topic.start()))
             distinct = sorted(distinct, key=lambda code: dist.get(code, 1 << 30))
         return distinct[0], distinct[1]
-    world = _WORLD_CUE.search(text[cs:ce])
+    world = _WORLD_CUE_LOWERED.search(lower(text[cs:ce]))
     if len(distinct) == 1:
         one = distinct[0]
         if world:
@@ -491,7 +510,7 @@ def _directed(flow: str, roles: dict, ctx: DocContext, text: str, cs: int, ce: i
         partner = roles.get("orig") or roles.get("of")
     if reporter and partner == reporter:
         partner = None
-    world = _WORLD_CUE.search(text[cs:ce])
+    world = _WORLD_CUE_LOWERED.search(lower(text[cs:ce]))
     if reporter and not partner:
         # the wording names no partner: the country's trade with the world,
         # unless it says the trade is the pair's own ("mutual", "bilateral")
@@ -720,7 +739,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
             continue
         if _LEVEL_AFTER.match(tail) and re.search(r"\b(?:in|at|around)\s+the\s+$", head, re.I):
             continue
-        if _PER_CAPITA.match(tail) or _PLAN_BY.search(head) or _PLAN_AFTER.match(tail):
+        # (_PLAN_BY needs "by": most heads have none)
+        if _PER_CAPITA.match(tail) or ("by" in head.lower() and _PLAN_BY.search(head)) or _PLAN_AFTER.match(tail):
             continue
         if clauses is None:
             all_topics = topics_in(low)
@@ -1091,6 +1111,7 @@ _TARGET_LOWERED = lowered(_TARGET.pattern)
 _SHARE_LOWERED = lowered(_SHARE.pattern)
 _SETTLEMENT_LOWERED = lowered(_SETTLEMENT.pattern)
 _LEVY_LOWERED = lowered(_LEVY.pattern)
+_WORLD_CUE_LOWERED = lowered(_WORLD_CUE.pattern)
 _Q_UNDER_LOWERED = lowered(_Q_UNDER.pattern)
 _Q_APPROX_LOWERED = lowered(_Q_APPROX.pattern)
 _Q_OVER_LOWERED = lowered(_Q_OVER.pattern)

@@ -87,6 +87,7 @@ def test_the_gate_does_skip_sentences():
     ("share words", core._SHARE, core._SHARE_LOWERED),
     ("settlement words", core._SETTLEMENT, core._SETTLEMENT_LOWERED),
     ("levy words", core._LEVY, core._LEVY_LOWERED),
+    ("world words", core._WORLD_CUE, core._WORLD_CUE_LOWERED),
     ("commodity words", core._COMMODITY, core._COMMODITY_LOWERED),
     ("under words", core._Q_UNDER, core._Q_UNDER_LOWERED),
     ("about words", core._Q_APPROX, core._Q_APPROX_LOWERED),
@@ -343,6 +344,15 @@ def test_a_word_led_pattern_matches_what_the_plain_one_matches(name):
         assert [m.span() for m in got.finditer(s)] == [m.span() for m in want.finditer(s)], (name, s)
 
 
+def test_change_words_found_from_their_first_letters_are_the_change_matches():
+    extra = ["made up 5%", "makes up", "making up", "make  up", "ups and downs", "backup", "up", "sup", "it rose, up 5%"]
+    for s in [lower(s) for s in SENTENCES + GATE_SENTENCES] + WORD_TEXTS + extra:
+        want = [(m.span(), m.group("up"), m.group("down")) for m in core._CHANGE.finditer(s)]
+        assert [(m.span(), m.group("up"), m.group("down")) for m in core.changes_in(s)] == want, s
+        first = core.first_change_in(s)
+        assert (first.span() if first else None) == (want[0][0] if want else None), s
+
+
 def test_topic_words_found_from_their_first_letters_are_the_topic_matches():
     for s in [lower(s) for s in SENTENCES + GATE_SENTENCES] + WORD_TEXTS:
         want = [(m.span(), m.group("neg"), m.group("trade")) for m in core._TOPIC_LOWERED.finditer(s)]
@@ -394,3 +404,16 @@ def test_a_trade_word_is_in_a_text_where_trade_word_finds_one():
         assert (core.TRADE_WORD_IN.search(s) is not None) == want, s
         found += want
     assert found > 500
+
+
+def test_a_plan_by_phrase_has_by_in_some_case():
+    # what looking for "by" before _PLAN_BY relies on: only B, b, Y and y match b and y case-insensitively
+    import sys
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("[by]", c, re.I)] == list("BYby")
+    heads = [s[max(0, i - 30):i] for s in SENTENCES for i in range(0, len(s), 7)]
+    found = 0
+    for head in heads + ["exceeded the plan BY ", "target By about "]:
+        if core._PLAN_BY.search(head):
+            assert "by" in head.lower(), head
+            found += 1
+    assert found >= 2
