@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import groupby
 
 import pandas as pd
 
@@ -122,10 +123,19 @@ def _paragraph_period(texts: list[tuple[str, str]], periods: list[list]) -> str 
 def extract_document(raw: str, sentences: list[SentenceIn], published: date | None,
                      title: str | None = None) -> list[Fact]:
     """Facts of one document, each with its mentions (sentence offsets are raw offsets)."""
+    return _extract_columns(raw, [s.para for s in sentences], [s.start for s in sentences],
+                            [s.end for s in sentences], [s.aside for s in sentences], [s.text for s in sentences],
+                            published, title)
+
+
+def _extract_columns(raw: str, paras: list[int], starts: list[int], ends: list[int], asides: list[bool],
+                     texts: list[str], published: date | None, title: str | None) -> list[Fact]:
+    """extract_document on the document's sentences given as columns (the
+    fields of SentenceIn, a list each): a SentenceIn is made only for a
+    sentence with a mention."""
     # What is found once per sentence and used by several rules, as lists by
     # sentence. The document's sentences are scanned together for trade words,
     # digits and countries: one call per pattern instead of one per sentence.
-    texts = [s.text for s in sentences]
     pieces = joined(texts)
     lows = [(lower(text), starts) for text, starts in pieces]
     trade = _parts_with(TRADE_WORD_IN.search, lows)
@@ -144,8 +154,8 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
         low_of[i] = low[start:start + len(texts[i])]
     title_countries = find_countries(title or "")
     _resolve_kingdom(texts, countries, title_countries)
-    if any(s.aside for s in sentences):
-        body = [i for i, s in enumerate(sentences) if not s.aside]
+    if any(asides):
+        body = [i for i, aside in enumerate(asides) if not aside]
         ctx = document_context([texts[i] for i in body], title, published, [countries[i] for i in body],
                                [amounts[i] for i in body], [trade[i] for i in body], title_countries)
     else:
@@ -156,7 +166,7 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     trade_with_digits: dict[int, list[int]] = {}  # by paragraph: the sentences that set its data period
     for i in with_digits:
         if trade[i]:
-            trade_with_digits.setdefault(sentences[i].para, []).append(i)
+            trade_with_digits.setdefault(paras[i], []).append(i)
         prev_trade = trade[i] or story_trade or any(trade[max(0, i - 2):i])
         if (trade[i] and amounts[i]) or may_yield(texts[i], amounts[i], prev_trade, low_of[i], trade[i]):  # (its first test)
             candidates.append((i, prev_trade))
@@ -183,9 +193,10 @@ def extract_document(raw: str, sentences: list[SentenceIn], published: date | No
     facts: dict[tuple, Fact] = {}
     last_period: str | None = None
     for i, prev_trade in candidates:
-        sentence = sentences[i]
-        mentions = extract_sentence(texts[i], ctx, partial(para_period, sentence.para), prev_trade,
+        mentions = extract_sentence(texts[i], ctx, partial(para_period, paras[i]), prev_trade,
                                     countries[i], amounts[i], partial(periods_of, i), last_period)
+        if mentions:
+            sentence = SentenceIn(paras[i], starts[i], ends[i], asides[i], texts[i])
         for m in mentions:
             if m.period and not m.period_from_context and m.statuses == ["actual"] and \
                     not m.extra.get("earlier_level"):
@@ -284,6 +295,13 @@ def extract_text(raw: str, published: date | None = None, title: str | None = No
     return out
 
 
+def _rows(column: list, runs) -> list:
+    """The values of `column` in the runs of rows (start, end)."""
+    if len(runs) == 1:
+        return column[runs[0][0]:runs[0][1]]
+    return [v for lo, hi in runs for v in column[lo:hi]]
+
+
 @dataclass
 class ExtractResult:
     metrics: pd.DataFrame
@@ -301,11 +319,16 @@ def extract_metrics(documents: pd.DataFrame, sentences: pd.DataFrame,
     A document whose extraction raises or exceeds the time budget is
     quarantined (stage `extract`) and the batch goes on.
     """
-    by_doc: dict[str, list[SentenceIn]] = {}
     # whole columns to Python lists at once: iterating Arrow-backed columns value by value is slower
-    columns = [sentences[c].tolist() for c in ("doc_id", "para", "start", "end", "aside", "text")]
-    for doc_id, para, start, end, aside, text in zip(*columns):
-        by_doc.setdefault(doc_id, []).append(SentenceIn(para, start, end, aside, text))  # tolist(): Python ints
+    doc_ids, *columns = [sentences[c].tolist() for c in ("doc_id", "para", "start", "end", "aside", "text")]
+    # a document's sentences as slices of the columns (tolist(): Python ints):
+    # (start, end) of each run of its rows, in order (one run when the rows are grouped by document)
+    runs: dict[str, list[tuple[int, int]]] = {}
+    lo = 0
+    for doc_id, rows in groupby(doc_ids):
+        hi = lo + sum(1 for _ in rows)
+        runs.setdefault(doc_id, []).append((lo, hi))
+        lo = hi
     metrics, mentions, quarantined = [], [], []
     counts: Counter = Counter()
     for doc_id, source, raw, published, title in zip(*(documents[c].tolist() for c in
@@ -313,7 +336,8 @@ def extract_metrics(documents: pd.DataFrame, sentences: pd.DataFrame,
         t0 = time.perf_counter()
         try:
             pub = published if isinstance(published, date) else None
-            facts = extract_document(raw, by_doc.get(doc_id, []), pub, title if isinstance(title, str) else None)
+            facts = _extract_columns(raw, *[_rows(column, runs.get(doc_id, ())) for column in columns], pub,
+                                     title if isinstance(title, str) else None)
             rows = [fact_record(doc_id, f, raw) for f in facts]
         except Exception as exc:  # one bad document must not sink the batch
             quarantined.append(quarantine_row("extract", "extract_error", f"{type(exc).__name__}: {exc}",

@@ -417,3 +417,46 @@ def test_a_plan_by_phrase_has_by_in_some_case():
             assert "by" in head.lower(), head
             found += 1
     assert found >= 2
+
+
+def _batch():
+    import pandas as pd
+    from stages.clean import clean_documents
+    stories = _stories()
+    documents = pd.DataFrame({"doc_id": [f"d{k}" for k in range(len(stories))], "source": "test",
+                              "text": [s[0] for s in stories], "published": [s[1] for s in stories],
+                              "title": [s[2] for s in stories]})
+    return documents, clean_documents(documents).kept
+
+
+def test_a_batch_read_as_columns_gives_each_document_s_facts():
+    """extract_metrics hands each document its sentences as slices of the
+    batch's columns (no SentenceIn per sentence): its rows are those
+    extract_text gives for each document alone, also when a document's rows
+    are not together in the sentences frame, and each mention quotes the
+    sentence it is in."""
+    import pandas as pd
+    documents, sentences = _batch()
+    expected = []
+    for doc_id, raw, published, title in zip(documents["doc_id"], documents["text"], documents["published"],
+                                             documents["title"]):
+        expected += [(doc_id, {k: v for k, v in row.items() if k not in ("fact_id", "doc_id", "mentions")},
+                      [(m["sentence"], m["char_start"], m["char_end"]) for m in row["mentions"]])
+                     for row in extract.extract_text(raw, published, title)]
+    assert len(expected) > 300
+    raw_of = dict(zip(documents["doc_id"], documents["text"]))
+    spans = {(d, raw_of[d][s:e], s, e) for d, s, e in zip(sentences["doc_id"], sentences["start"], sentences["end"])}
+    # the documents' rows taken in turns: each document's rows in order, but in many runs
+    turns = sentences.assign(_n=sentences.groupby("doc_id").cumcount()).sort_values("_n", kind="stable")
+    interleaved = turns.drop(columns="_n").reset_index(drop=True)
+    assert (interleaved["doc_id"] != interleaved["doc_id"].shift()).sum() > 2 * len(documents)
+    for frame in (sentences, interleaved):
+        result = extract.extract_metrics(documents, frame)
+        metrics = pd.DataFrame([row for _, row, _ in expected], columns=extract.METRIC_COLUMNS[2:])
+        assert result.metrics[extract.METRIC_COLUMNS[2:]].equals(metrics)
+        assert result.metrics["doc_id"].tolist() == [d for d, _, _ in expected]
+        mentions = result.mentions.groupby("fact_id", sort=False)
+        assert [list(zip(*(ms[c].tolist() for c in ("sentence", "char_start", "char_end"))))
+                for _, ms in mentions] == [found for _, _, found in expected]
+        for d, sentence, s, e in zip(*(result.mentions[c] for c in ("doc_id", "sentence", "char_start", "char_end"))):
+            assert any(x == d and text == sentence and a <= s < e <= b for x, text, a, b in spans)
