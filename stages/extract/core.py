@@ -1107,17 +1107,39 @@ TRADE_WORD_IN = re.compile(
     r"m(?<=\bim)port(?:s|ed|ing)?\b|p(?<=\bship)(?:s|ping|ped|ments?)?\b|v(?<=\bdeliv)er(?:s|ed|ies)?\b|"
     r"p(?<=\bsup)pl(?:y|ies|ied)\b|p(?<!\w.)urchase[sd]\b|b(?<!\w.)(?:uys?|ought|ilateral)\b|l(?<=\bsal)es\b|"
     r"l(?<=\bsel)ls?\b|l(?<=\bsol)d\b|w(?<=\btw)o-way\b")
-_TARGET_LOWERED = lowered(_TARGET.pattern)
-_SHARE_LOWERED = lowered(_SHARE.pattern)
-_SETTLEMENT_LOWERED = lowered(_SETTLEMENT.pattern)
-_LEVY_LOWERED = lowered(_LEVY.pattern)
-_WORLD_CUE_LOWERED = lowered(_WORLD_CUE.pattern)
+
+
+def _words_of(pattern: re.Pattern, head: str = r"\b(?:", tail: str = r")\b") -> str:
+    """The alternation of a pattern written `head + words + tail`."""
+    assert pattern.pattern.startswith(head) and pattern.pattern.endswith(tail), pattern.pattern[:40]
+    return pattern.pattern[len(head):-len(tail)]
+
+
+# The cue words below on lower-cased text, led by the words' first letters
+# (see fast_patterns.py): `re` tries each only where such a letter stands,
+# not at every character of the text.
+_SHARE_LOWERED = lowered(word_led(_words_of(_SHARE, tail=r")\b|%\s+of|percent\s+of|per\s?cent\s+of|pct\s+of").lower(),
+                                  r"\b", r"%\s+of|percent\s+of|per\s?cent\s+of|pct\s+of"))
+_SETTLEMENT_LOWERED = lowered(word_led(_words_of(_SETTLEMENT).lower()) + r"\b")
+_LEVY_LOWERED = lowered(word_led(_words_of(_LEVY).lower()) + r"\b")
+_WORLD_CUE_LOWERED = lowered(word_led(_words_of(_WORLD_CUE).lower()) + r"\b")
+# "to bring" and the like not after "expected", "likely"...: those checks put after its "t"
+_TO_RAISE = (r"(?<!expected\s)(?<!likely\s)(?<!projected\s)(?<!forecast\s)(?<!set\s)(?<!poised\s)(?<!going\s)"
+             r"(?<!expects\s)(?<!estimated\s)(?<!is\s)(?<!are\s)to\s+")
+_TARGET_WORDS = _words_of(_TARGET, tail=")")
+assert _TARGET_WORDS.count(_TO_RAISE) == 1
+_TARGET_LOWERED = lowered(word_led(_TARGET_WORDS.replace(
+    _TO_RAISE, "t" + _TO_RAISE[:-len(r"to\s+")].replace(r"\s)", r"\st)") + r"o\s+").lower()))
 _Q_UNDER_LOWERED = lowered(_Q_UNDER.pattern)
 _Q_APPROX_LOWERED = lowered(_Q_APPROX.pattern)
 _Q_OVER_LOWERED = lowered(_Q_OVER.pattern)
 _MAY = "(?-i:may)|"  # "may" in lower case only (not the month): looked for apart
 assert _MAY in _FORECAST.pattern
-_FORECAST_LOWERED = lowered(_FORECAST.pattern.replace(_MAY, ""))
+# led by the words' first letters (see fast_patterns.py); "'ll" checks after its "'" that a word stands before it
+_ELL = "'ll|"
+assert _ELL in _FORECAST.pattern
+_FORECAST_LOWERED = lowered(word_led(_words_of(_FORECAST).replace(_MAY, "").replace(_ELL, "").lower(), r"\b",
+                                     r"'(?<=\w')ll\b"))
 _MAY_WORD = re.compile(r"\bmay\b")
 
 

@@ -97,7 +97,7 @@ def joined(texts: list[str]) -> list[tuple[str, list[int]]]:
     return [(t, [0]) for t in texts]
 
 
-def word_led(alternation: str) -> str:
+def word_led(alternation: str, tail: str = "", others: str = "") -> str:
     """`\\b(?:alternation)` for `re` to try only where a word starts with one
     of its first letters.
 
@@ -106,12 +106,19 @@ def word_led(alternation: str) -> str:
     grouped by their first letter, in their order, and `\\b` before them becomes
     a look-behind after that letter (see the module's docstring). What the
     result matches, and where, is what `\\b(?:alternation)` matches.
+
+    `tail` goes after each group (`(?:a|b)t` is `(?:at|bt)`) and `others`, an
+    alternation whose every alternative starts with a literal character, after
+    the groups: the result matches what `(?:\\b(?:alternation)tail|others)`
+    matches, and `re` still tries it only at those characters (a leading group
+    followed by something would hide them from it).
     """
     by_first: dict[str, list[str]] = {}
     for alt in _alternatives(alternation):
         for x in _letter_led(alt):
             by_first.setdefault(x[0], []).append(x[1:])
-    return "(?:" + "|".join(first + r"(?<!\w.)(?:" + "|".join(rests) + ")" for first, rests in by_first.items()) + ")"
+    return "(?:" + "|".join([first + r"(?<!\w.)(?:" + "|".join(rests) + ")" + tail
+                             for first, rests in by_first.items()] + ([others] if others else [])) + ")"
 
 
 def _scan_regex(pattern: str):

@@ -460,3 +460,18 @@ def test_a_batch_read_as_columns_gives_each_document_s_facts():
                 for _, ms in mentions] == [found for _, _, found in expected]
         for d, sentence, s, e in zip(*(result.mentions[c] for c in ("doc_id", "sentence", "char_start", "char_end"))):
             assert any(x == d and text == sentence and a <= s < e <= b for x, text, a, b in spans)
+
+
+def test_outlook_words_led_by_their_first_letters_are_the_plain_lower_case_ones():
+    # (the goal, share, settlement, levy and world words are checked against their case-insensitive patterns above)
+    plain = lowered(core._FORECAST.pattern.replace(core._MAY, ""))
+    extra = ["we'll see", "'ll do", "it 'll", "x'll", "_'ll", "5'll", "they'llx", "Seen at 5", "IS TO", "unlikely"]
+    for s in [lower(s) for s in SENTENCES + GATE_SENTENCES + extra] + WORD_TEXTS:
+        assert [m.span() for m in core._FORECAST_LOWERED.finditer(s)] == [m.span() for m in plain.finditer(s)], s
+
+
+def test_word_led_with_a_tail_and_others_is_the_plain_alternation():
+    want = re.compile(r"(?:\b(?:ab|abc|b(?:x|y))c|%\s+of|pct)")
+    got = re.compile(word_led(r"ab|abc|b(?:x|y)", "c", r"%\s+of|pct"))
+    for s in [lower(s) for s in SENTENCES[:500]] + WORD_TEXTS + ["abc abcc bxc byc 5% of pct apct xabc _bxc"]:
+        assert [m.span() for m in got.finditer(s)] == [m.span() for m in want.finditer(s)], s
