@@ -161,6 +161,13 @@ def _batch_definition() -> Any:
     return _STATE["batch_definition"]
 
 
+def prepare() -> None:
+    """Import GX and set up its context now (about 2 s on this machine), so that
+    a caller waiting on something else can have it done meanwhile."""
+    with _LOCK:
+        _batch_definition()
+
+
 # ---------------------------------------------------------------------------
 # Derived helper columns (pure)
 # ---------------------------------------------------------------------------

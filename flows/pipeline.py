@@ -12,6 +12,7 @@ import os
 import resource
 import secrets
 import shutil
+import threading
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
@@ -126,10 +127,38 @@ def _one_temporary_api(local_workers: bool):
         return
     from prefect.server.api.server import SubprocessASGIServer
 
+    from expectations.runner import prepare
+
     server = SubprocessASGIServer()
-    server.start()  # once per process; stopped at exit, as Prefect's own
+    # once per process; stopped at exit, as Prefect's own
+    while_running(server.start, prepare)
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
+
+
+def while_running(wait, work) -> None:
+    """Call `wait` in a thread of its own and `work` in this one; return when both are done.
+
+    The temporary API's start is mostly waiting for its process (about 3 s):
+    GX's import and context (about 2 s), which the run needs first, are made
+    meanwhile on the other core. An error of either is raised here.
+    """
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            wait()
+        except BaseException as exc:  # raised below, in the caller's thread
+            errors.append(exc)
+
+    waiting = threading.Thread(target=call, name="tradeclaims-while-running", daemon=True)
+    waiting.start()
+    try:
+        work()
+    finally:
+        waiting.join()
+    if errors:
+        raise errors[0]
 
 
 def _runner_name(task_runner: TaskRunner) -> str:
