@@ -174,14 +174,14 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
     """`low`: the text in lower case, when the caller has it."""
     out: list[Period] = []
     for m in _scan(text, low):
-        g = m.groupdict()
         s, e = m.start(), m.end()
+        # _P's alternatives are each one named group, closed after the groups
+        # inside it: the last group is the alternative that matched
         kind = m.lastgroup
-        for name in ("rolling", "anaphor", "fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date", "month", "ytd", "rel",
-                     "yfy", "yrange", "year"):
-            if g.get(name):
-                kind = name
-                break
+        if kind == "date":
+            continue  # a month with a day is an event date, not a data period
+        # (a year, the commonest, is read without a dict of all the groups)
+        g = m.groupdict() if kind != "year" else None
         value: str | None = None
         vkind = "none"
         relative = False
@@ -264,8 +264,6 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
                 if y is None:
                     y = _year_for_span(6 * h, published, None)
             value, vkind = (_span(y, 6 * h - 5, 6 * h), "span") if y else (None, "none")
-        elif kind == "date":
-            continue
         elif kind == "month":
             word = text[m.start("mm"):m.end("mm")]  # as written: the match is in lower case
             if word.lower().rstrip(".") in _MONTH_NAMES_AMBIGUOUS and not g["my"] and not g["mrel"]:
@@ -316,7 +314,7 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         elif kind == "yrange":
             value, vkind = None, "none"
         elif kind == "year":
-            value, vkind = g["yy"], "year"
+            value, vkind = m.group("yy"), "year"
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
         if not base and relative and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
             base = True  # "up 5% over last year"; "over 2020" is the year itself

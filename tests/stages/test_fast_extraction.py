@@ -475,3 +475,17 @@ def test_word_led_with_a_tail_and_others_is_the_plain_alternation():
     got = re.compile(word_led(r"ab|abc|b(?:x|y)", "c", r"%\s+of|pct"))
     for s in [lower(s) for s in SENTENCES[:500]] + WORD_TEXTS + ["abc abcc bxc byc 5% of pct apct xabc _bxc"]:
         assert [m.span() for m in got.finditer(s)] == [m.span() for m in want.finditer(s)], s
+
+
+def test_a_period_s_kind_is_the_last_group_of_its_match():
+    # find_periods reads the alternative that matched as m.lastgroup (was: the first of its groups that is set)
+    order = ("rolling", "anaphor", "fyend", "fy", "fytd", "fyrel", "mspan", "nmonths", "quarter", "half", "date",
+             "month", "ytd", "rel", "yfy", "yrange", "year")
+    kinds = set()
+    for s in SENTENCES + ["FY 2022-23", "fiscal year ended March 2023", "12 months to June 2023", "Q3 2023",
+                          "between January and May 2022", "so far this fiscal year", "the same period"]:
+        for m in periods._scan(s):
+            g = m.groupdict()
+            assert m.lastgroup == next(name for name in order if g.get(name)), s
+            kinds.add(m.lastgroup)
+    assert len(kinds) >= 14
