@@ -194,7 +194,7 @@ def _extract_columns(raw: str, paras: list[int], starts: list[int], ends: list[i
     last_period: str | None = None
     for i, prev_trade in candidates:
         mentions = extract_sentence(texts[i], ctx, partial(para_period, paras[i]), prev_trade,
-                                    countries[i], amounts[i], partial(periods_of, i), last_period)
+                                    countries[i], amounts[i], partial(periods_of, i), last_period, low_of[i])
         if mentions:
             sentence = SentenceIn(paras[i], starts[i], ends[i], asides[i], texts[i])
         for m in mentions:

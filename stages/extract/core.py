@@ -259,12 +259,26 @@ class Mention:
 
 # ------------------------------------------------------------------ helpers
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+# Python's \s: the one pattern below that does not start with a literal character
+# is tried at every character of a text; written as those characters instead,
+# `re` tries _CLAUSE_SPLIT only where a comma, colon... or space stands
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+          "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE_WHILE = r"\s(?=(?:while|whereas)\b)"
+_QUOTE_END = r'[,.]\"\s'
+assert _SPACE_WHILE in _CLAUSE_SPLIT.pattern and _QUOTE_END in _CLAUSE_SPLIT.pattern
+# run on lower-cased text (see fast_patterns.py)
+_CLAUSE_SPLIT_LED = lowered(_CLAUSE_SPLIT.pattern.replace(
+    _SPACE_WHILE, "|".join(re.escape(c) + _SPACE_WHILE[2:] for c in _SPACES)).replace(_QUOTE_END, r',\"\s|\.\"\s'))
+
+
+def _clauses(low: str) -> list[tuple[int, int]]:
+    """The clauses of a text, from `low`, its lower case."""
     spans, pos = [], 0
-    for m in _CLAUSE_SPLIT.finditer(text):
+    for m in _CLAUSE_SPLIT_LED.finditer(low):
         spans.append((pos, m.start()))
         pos = m.end()
-    spans.append((pos, len(text)))
+    spans.append((pos, len(low)))
     return spans
 
 
@@ -275,6 +289,9 @@ def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return clauses[-1]
 
 
+_QUOTE_OR_STOP = re.compile(r"[\",;]")
+
+
 def _topic_for(text: str, topics: list[re.Match], a: Amount, cs: int, ce: int) -> re.Match | None:
     """The topic word governing an amount: the nearest one before it in the
     clause; failing that, the nearest one shortly after it."""
@@ -283,7 +300,7 @@ def _topic_for(text: str, topics: list[re.Match], a: Amount, cs: int, ce: int) -
         # a negative topic between the trade word and the amount governs
         return before[-1]
     after = [t for t in topics if a.end <= t.start() < min(ce, a.end + 40)
-             and not re.search(r"[\",;]", text[a.end:t.start()])]
+             and not _QUOTE_OR_STOP.search(text, a.end, t.start())]
     return after[0] if after else None
 
 
@@ -698,17 +715,18 @@ def may_yield(text: str, amounts: list[Amount], prev_trade: bool, low: str | Non
 
 def extract_sentence(text: str, ctx: DocContext, para_period=None,
                      prev_trade: bool = False, countries=None, amounts=None,
-                     periods=None, prev_period: str | None = None) -> list[Mention]:
+                     periods=None, prev_period: str | None = None, low: str | None = None) -> list[Mention]:
     """Trade-metric mentions in one cleaned sentence (offsets into `text`).
 
     `countries`, `amounts` (found without a default currency) and `periods`
     may be passed when the caller has them already. `periods` and
     `para_period` may also be functions that give them: they are called only
     if a figure needs them (most sentences through the gate yield nothing).
+    `low`: the text in lower case, when the caller has it.
     """
     if not HAS_DIGIT(text):
         return []
-    low = lower(text)
+    low = lower(text) if low is None else low
     if amounts is None or (ctx.currency and has_mark_word(low) and BARE_MARK.search(text)):
         # bare "100 billion mark" amounts take the story's currency (without
         # one the amounts are those found without a default currency)
@@ -744,11 +762,11 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
             continue
         if clauses is None:
             all_topics = topics_in(low)
-            clauses = _clauses(text)
+            clauses = _clauses(low)
             # "Chip exports to China, which account for 40% of ..., plunged 42.3%": the
             # relative clause is an aside; what follows it continues the clause before
             asides = [(m.start(), m.end()) for m in _REL_ASIDE.finditer(text)]
-            main_clauses = _clauses(_mask(text, asides)) if asides else clauses
+            main_clauses = _clauses(_mask(low, asides)) if asides else clauses
         in_aside = any(s <= a.start < e for s, e in asides)
         if asides and not in_aside:
             cs, ce = _clause_of(main_clauses, a.start)

@@ -94,6 +94,7 @@ def test_the_gate_does_skip_sentences():
     ("over words", core._Q_OVER, core._Q_OVER_LOWERED),
     ("period anchors", periods._ANCHOR, periods._ANCHOR_LOWERED),
     ("period expressions", periods._P, periods._P_LOWERED),
+    ("clause splits", core._CLAUSE_SPLIT, core._CLAUSE_SPLIT_LED),
 ])
 def test_a_lowered_pattern_finds_what_the_case_insensitive_one_finds(name, case_insensitive, on_lower_case):
     for s in SENTENCES + [s.upper() for s in SENTENCES[:300]]:
@@ -224,10 +225,10 @@ def test_periods_found_when_a_figure_needs_them_are_those_found_for_every_senten
     real_sentence, real_kingdom = extract.extract_sentence, extract._resolve_kingdom
     seen, docs = [], []
 
-    def forced(text, ctx, para_period, prev_trade, countries, amounts, periods, prev_period):
+    def forced(text, ctx, para_period, prev_trade, countries, amounts, periods, prev_period, low):
         para, own = para_period(), periods()
         seen.append((len(docs), text, ctx, countries, para, own))
-        return real_sentence(text, ctx, para, prev_trade, countries, amounts, own, prev_period)
+        return real_sentence(text, ctx, para, prev_trade, countries, amounts, own, prev_period, low)
 
     def kept(texts, countries, title_countries):
         real_kingdom(texts, countries, title_countries)
@@ -489,3 +490,19 @@ def test_a_period_s_kind_is_the_last_group_of_its_match():
             assert m.lastgroup == next(name for name in order if g.get(name)), s
             kinds.add(m.lastgroup)
     assert len(kinds) >= 14
+
+
+def test_the_spaces_written_out_are_python_s_whitespace():
+    import sys
+    assert core._SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c))
+
+
+def test_a_sentence_s_clauses_split_where_they_did_on_its_text():
+    extra = ["Trade rose,\u2003while exports fell; imports: up", 'He said, "it grew." Then\u3000whereas x',
+             "exports rose\xa0while imports fell", "A\x85whereas b", "Trade, which grew, said"]
+    for s in SENTENCES + extra:
+        spans, pos = [], 0
+        for m in core._CLAUSE_SPLIT.finditer(s):
+            spans.append((pos, m.start()))
+            pos = m.end()
+        assert core._clauses(lower(s)) == spans + [(pos, len(s))], s
