@@ -1061,21 +1061,21 @@ def document_context(sentences: list[str], title: str | None, published: date | 
     each sentence and the title's countries may be passed when the caller
     has them.
     """
-    counts: Counter = Counter()
-    first_seen: dict[str, int] = {}
     together: Counter = Counter()
-    idx = 0
     found_in = [find_countries(title or "") if title_countries is None else title_countries] + \
         (sentence_countries if sentence_countries is not None else [find_countries(s) for s in sentences])
+    # mentions counted by Counter and first appearances kept by a dict, in C
+    # (the title's mentions count three times)
+    title_codes = [code for _, _, code in found_in[0]]
+    codes = [code for found in found_in[1:] for _, _, code in found]
+    counts: Counter = Counter(codes)
+    for code in title_codes:
+        counts[code] += 3
     for k, found in enumerate(found_in):
-        if not found:
-            continue  # (most sentences name no country)
+        if len(found) < 2:
+            continue  # (most sentences name one country or none)
         weight, is_title = (3, True) if k == 0 else (1, False)
-        for _, _, code in found:
-            counts[code] += weight
-            first_seen.setdefault(code, idx)
-            idx += 1
-        distinct = sorted({c for _, _, c in found}) if len(found) > 1 else ()
+        distinct = sorted({c for _, _, c in found})
         if len(distinct) >= 2:
             # named together: in the title, a trade sentence, or a meeting
             trade = is_title or (sentence_trade[k - 1] if sentence_trade is not None else
@@ -1084,7 +1084,8 @@ def document_context(sentences: list[str], title: str | None, published: date | 
             for x in range(len(distinct)):
                 for y in range(x + 1, len(distinct)):
                     together[(distinct[x], distinct[y])] += w
-    ranked = sorted(counts, key=lambda c: (-counts[c], first_seen[c]))
+    # most mentioned first, ties in order of first mention (sorted is stable)
+    ranked = sorted(dict.fromkeys(title_codes + codes), key=lambda c: -counts[c])
     main = ranked[0] if ranked else None
     pair, bilateral = None, False
     if not together and len(ranked) >= 2:

@@ -506,3 +506,30 @@ def test_a_sentence_s_clauses_split_where_they_did_on_its_text():
             spans.append((pos, m.start()))
             pos = m.end()
         assert core._clauses(lower(s)) == spans + [(pos, len(s))], s
+
+
+def test_the_story_s_countries_rank_by_mentions_then_first_mention():
+    """document_context counts mentions with Counter and keeps first mentions
+    in a dict: the ranking is the plain loop's (title x3, ties by first mention)."""
+    checked = ties = 0
+    for text, published, title in _stories() + [("Brazil and Chile. Chile and Brazil.", None, "Peru, Brazil"),
+                                                ("Chile and Brazil. Brazil and Chile.", None, None),
+                                                ("Chile grew. Chile rose. Chile fell.", None, "Peru"),
+                                                ("Chile grew. Chile rose. Chile fell. Chile.", None, "Peru")]:
+        clean = normalise(text)
+        texts = [clean[s.start:s.end] for s in split_sentences(text)]
+        found_in = [countries.find_countries(title or "")] + [countries.find_countries(t) for t in texts]
+        counts, first = {}, {}
+        for k, found in enumerate(found_in):
+            for _, _, code in found:
+                counts[code] = counts.get(code, 0) + (3 if k == 0 else 1)
+                first.setdefault(code, len(first))
+        ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
+        ties += len(ranked) >= 2 and counts[ranked[0]] == counts[ranked[1]]
+        ctx = core.document_context(texts, title, published)
+        assert ctx.main == (ranked[0] if ranked else None), text
+        together = any(len({c for _, _, c in found}) >= 2 for found in found_in)
+        if not together and len(ranked) >= 2:
+            assert ctx.pair == (ranked[0], ranked[1]), text
+        checked += 1
+    assert checked > 300 and ties > 20
