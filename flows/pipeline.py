@@ -36,8 +36,8 @@ from flows.run_summary import publish_summary_artifacts  # noqa: E402
 from stages import write  # noqa: E402
 from stages.accounting import file_fates  # noqa: E402
 from stages.base import quarantine_frame, quarantine_row  # noqa: E402
-from stages.batch import (BatchOutput, concat, drop_duplicate_rows, give_back_freed_memory, is_in, merge_snapshot,  # noqa: E402
-                          process_batch)
+from stages.batch import (BatchOutput, concat, drop_duplicate_rows, give_back_freed_memory, glibc, is_in,  # noqa: E402
+                          merge_snapshot, process_batch)
 from stages.ingest import list_input_files, read_manifest  # noqa: E402
 from stages.reconcile import VERDICTS, reconcile  # noqa: E402
 from stages.reference_tables import DEFAULT_REFERENCE_DIR, describe_rows, read_reference  # noqa: E402
@@ -55,12 +55,9 @@ def _return_freed_memory_to_os() -> None:
     4 MB left 151 MB behind). A fixed threshold turns that off.
     Linux/glibc only; elsewhere a no-op.
     """
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        pass
+    mallopt = getattr(glibc(), "mallopt", None)
+    if mallopt is not None:
+        mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
 
 _return_freed_memory_to_os()

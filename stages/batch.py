@@ -179,10 +179,11 @@ def take_rows(df: pd.DataFrame, positions: np.ndarray, consume: bool = False) ->
 
 
 @functools.cache
-def _malloc_trim():
+def glibc():
+    """The C library when it is glibc (malloc's knobs), else None."""
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
         return None
 
 
@@ -194,7 +195,7 @@ def give_back_freed_memory() -> None:
     top of them. Trimmed as each column is replaced, memory holds the rows
     about once.
     """
-    trim = _malloc_trim()
+    trim = getattr(glibc(), "malloc_trim", None)
     if trim is not None:
         trim(0)
 

@@ -20,8 +20,8 @@ import pandas as pd
 from .base import StageResult, quarantine_frame, quarantine_row
 
 # 1:1 character normalisation (same length, so offsets survive). Line breaks
-# are kept by _INLINE_MAP (used to find lines and sentences) and turned into
-# spaces by _CHAR_MAP (the text the extractor reads).
+# are kept by _INLINE_MAP (used to find lines and sentences) and then turned
+# into spaces (_LINE_BREAKS: the text the extractor reads).
 _INLINE_MAP = {
     **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"},
     **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
@@ -29,7 +29,7 @@ _INLINE_MAP = {
     **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                             "\u200a\u200b\u202f\u205f\u3000\ufeff\t\f\v"},
 }
-_CHAR_MAP = {**_INLINE_MAP, **{ord(c): " " for c in "\r\n\u2028\u2029\u0085"}}
+_LINE_BREAKS = re.compile("[\r\n\u2028\u2029\u0085]")
 
 # Whole lines that are page furniture, not text (matched on the stripped line).
 _FURNITURE = re.compile(
@@ -148,15 +148,11 @@ def _translator(table: dict[int, str]):
 
 
 _normalise_inline = _translator(_INLINE_MAP)
-_normalise_all = _translator(_CHAR_MAP)
-
-
-_LINE_BREAKS = re.compile("[" + "".join(chr(c) for c in _CHAR_MAP if c not in _INLINE_MAP) + "]")
 
 
 def normalise(raw: str) -> str:
     """Length-preserving character normalisation of a raw text."""
-    return _normalise_all(raw)
+    return _breaks_to_spaces(_normalise_inline(raw))
 
 
 def _breaks_to_spaces(inline: str) -> str:

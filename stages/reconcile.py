@@ -40,6 +40,7 @@ import pyarrow as pa
 from .base import StageResult
 from .reference_tables import pair_key
 from .schemas import RECONCILIATION
+from .write import text_cell
 
 VERDICTS = ("consistent", "inconsistent", "matches_other_year", "no_reference", "not_comparable")
 COMPARED = ("consistent", "inconsistent", "matches_other_year")
@@ -242,13 +243,6 @@ CHUNK_ROWS = 20_000  # facts reconciled at a time: their Python objects are free
 _STRING_COLUMNS = [f.name for f in RECONCILIATION if pa.types.is_string(f.type)]
 
 
-def _text(value) -> str | None:
-    """A string cell as the published table has it (a null is None, anything else its str)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
-
-
 def reconcile_table(metrics: pd.DataFrame, reference: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> pa.Table:
     """The reconciliation of `metrics` as an Arrow table of the published schema, in metrics order.
 
@@ -268,7 +262,7 @@ def reconcile_table(metrics: pd.DataFrame, reference: pd.DataFrame, chunk_rows: 
             for name, values in columns.items():
                 values.append(rec[name])
         for name in _STRING_COLUMNS:
-            columns[name] = [_text(v) for v in columns[name]]
+            columns[name] = [text_cell(v) for v in columns[name]]
         chunks.append(pa.Table.from_pydict(columns, schema=RECONCILIATION))
         del columns
     if not chunks:

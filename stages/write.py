@@ -105,12 +105,19 @@ def _array_of_values(column: pd.Series | None, f: pa.Field, n_rows: int) -> pa.A
         values = [None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else v
                   for v in values]
     elif pa.types.is_string(f.type):
-        values = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+        values = [text_cell(v) for v in values]
     elif pa.types.is_integer(f.type) and f.nullable:
         # a nullable int column reads back from Parquet as floats with NaN
         values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
                   for v in values]
     return pa.array(values, type=f.type)
+
+
+def text_cell(value) -> str | None:
+    """A string cell as a published table has it (a null, None or NaN, is None; anything else its str)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
