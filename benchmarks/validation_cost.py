@@ -2,7 +2,7 @@
 """What validation costs: the metrics suite per 100k rows, against writing the same table.
 
     python benchmarks/validation_cost.py [--sizes 10000,100000,1000000] [--bad-share 0.01]
-                                         [--seed 0] [--repeat 3]
+                                         [--seed 0] [--repeat 3] [--chunk-rows N]
 
 For each size, generates a realistic metrics table (the measures, statuses, flows, units,
 periods, country pairs and commodities the extractor produces, in the published dtypes:
@@ -160,7 +160,7 @@ def _best(fn, repeat: int) -> tuple[float, object]:
     return best, result
 
 
-def measure(n: int, bad_share: float, seed: int, repeat: int, tmp: Path) -> dict:
+def measure(n: int, bad_share: float, seed: int, repeat: int, tmp: Path, chunk_rows: int) -> dict:
     from expectations.runner import validate_table
 
     t0 = time.perf_counter()
@@ -168,7 +168,8 @@ def measure(n: int, bad_share: float, seed: int, repeat: int, tmp: Path) -> dict
     generate_s = time.perf_counter() - t0
     reps = repeat if n <= 100_000 else 1
 
-    validate_s, validation = _best(lambda: validate_table("metrics", df), reps)
+    validate_s, validation = _best(lambda: validate_table("metrics", df, chunk_rows=chunk_rows), reps)
+
 
     # what the flow then publishes: the table less its bad rows (a null measure cannot even
     # be written under the contract schema)
@@ -212,11 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bad-share", type=float, default=0.01, help="share of rows made bad")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs per size up to 100k rows (best is kept)")
+    parser.add_argument("--chunk-rows", type=int, default=None,
+                        help="rows per validation of the row-level expectations (default: the flow's)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
-    from expectations.runner import validate_table
+    from expectations.runner import ROW_CHUNK, validate_table
 
+    chunk_rows = args.chunk_rows or ROW_CHUNK
     t0 = time.perf_counter()
     warm, _ = metrics_table(200, args.bad_share, args.seed + 1)
     validate_table("metrics", warm)  # GX import, suite load, ephemeral context
@@ -227,12 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="validation-cost-") as tmp:
         for n in sizes:
-            results.append(measure(n, args.bad_share, args.seed, args.repeat, Path(tmp)))
+            results.append(measure(n, args.bad_share, args.seed, args.repeat, Path(tmp), chunk_rows))
     largest = results[-1] if results else {}
     print(json.dumps({
         "benchmark": "validation_cost",
         "table": "metrics",
         "bad_share": args.bad_share,
+        "chunk_rows": chunk_rows,
         "seed": args.seed,
         "validate_s_per_100k": largest.get("validate_s_per_100k"),
         "validate_to_write_ratio": largest.get("validate_to_write_ratio"),
