@@ -2,7 +2,7 @@
 """End-to-end benchmark of the real flow on a generated corpus.
 
     python benchmarks/run.py --docs N [--runner default|threads|dask] [--dask-address ADDR]
-                             [--seed 0] [--batch-size 500] [--small 10] [--sample 5000]
+                             [--seed 0] [--batch-size N] [--small 10] [--sample 5000]
 
 1. Generates the corpus with benchmarks/corpus.py, or reuses the one cached
    under benchmarks/out/corpus-N-seedS/.
@@ -127,11 +127,13 @@ def flow_env() -> dict[str, str]:
     return env
 
 
-def run_flow(input_dir: Path, out_dir: Path, runner: str, dask_address: str | None, batch_size: int) -> dict:
+def run_flow(input_dir: Path, out_dir: Path, runner: str, dask_address: str | None, batch_size: int | None) -> dict:
     """`tradeclaims run` into a fresh `out_dir`: wall seconds, peak tree RSS, the run summary."""
     shutil.rmtree(out_dir, ignore_errors=True)
     cmd = [sys.executable, "-m", "flows.cli", "run", "--input", str(input_dir), "--out", str(out_dir),
-           "--json", "--runner", runner, "--batch-size", str(batch_size)]
+           "--json", "--runner", runner]
+    if batch_size:
+        cmd += ["--batch-size", str(batch_size)]
     if dask_address:
         cmd += ["--dask-address", dask_address]
     log = out_dir.parent / f"{out_dir.name}.stderr.log"
@@ -207,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runner", choices=("default", "threads", "dask"), default="default")
     ap.add_argument("--dask-address", help="existing Dask scheduler (with --runner dask)")
     ap.add_argument("--seed", type=int, default=0, help="corpus seed")
-    ap.add_argument("--batch-size", type=int, default=500, help="documents per task")
+    ap.add_argument("--batch-size", type=int, default=None, help="documents per task (default: the flow's)")
     ap.add_argument("--small", type=int, default=10, help="documents of the start-up run")
     ap.add_argument("--sample", type=int, default=5000,
                     help="documents for the regex and extract-stage rates (same files for both)")
@@ -231,10 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     max_process = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # before score.py runs
     per_doc = (full["seconds"] - tiny["seconds"]) / (args.docs - args.small)
     quality = score(big / "planted.jsonl", OUT_ROOT / f"run-{tag}")
-    rates = stage_rates(files[:args.sample], args.batch_size)
+    from stages.batch import CHUNK_SIZE
+
+    rates = stage_rates(files[:args.sample], CHUNK_SIZE)  # the stages' own unit of work
     summary = full["summary"]
     result = {
-        "docs": args.docs, "runner": args.runner, "batch_size": args.batch_size, "cpus": os.cpu_count(),
+        "docs": args.docs, "runner": args.runner, "batch_size": summary.get("batch_size"), "cpus": os.cpu_count(),
         "MB": round(mb, 1), "seconds": round(full["seconds"], 2),
         "docs_per_s": round(args.docs / full["seconds"], 1), "MB_per_s": round(mb / full["seconds"], 2),
         "peak_rss_mb": round(full["peak_rss_bytes"] / 2**20), "max_process_rss_mb": round(max_process / 2**20),

@@ -19,11 +19,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from flows import env
 
     env.apply()
-    from flows.locking import OutputLocked, output_lock
-    from stages.ingest import InputUnusable
-    from stages.reference_tables import ReferenceUnreadable
-    from flows.pipeline import QualityGateFailed, run_with_runner
-
     if not Path(args.input).is_dir():
         print(f"tradeclaims: input folder {args.input!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
@@ -33,6 +28,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.dask_address and args.runner != "dask":
         print("tradeclaims: --dask-address needs --runner dask", file=sys.stderr)
         return EXIT_USAGE
+    from flows import temporary_api
+
+    if not args.dask_address:  # (a remote scheduler's workers could not reach it)
+        # the server boots on the other core while Prefect, pandas and GX are imported here
+        temporary_api.start_for_this_process()
+    from flows.locking import OutputLocked, output_lock
+    from stages.ingest import InputUnusable
+    from stages.reference_tables import ReferenceUnreadable
+    from flows.pipeline import QualityGateFailed, run_with_runner
     try:
         # the output lock first: a second run refuses (or waits) before Prefect starts
         with output_lock(Path(args.out), wait=args.wait):
@@ -94,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", default="seeds", help="folder of .txt files (any depth) and manifest.csv")
     run.add_argument("--out", default="data/out", help="output folder for the tables")
     run.add_argument("--full-refresh", action="store_true", help="reprocess every document")
-    run.add_argument("--batch-size", type=int, default=500, help="documents per task")
+    run.add_argument("--batch-size", type=int, default=None,
+                     help="documents per task (default: four batches per worker, 500 to 2000 documents each)")
     run.add_argument("--runner", choices=("default", "threads", "dask"), default="default",
                      help="where batches run: default = one process per core; threads = this process; "
                           "dask = a local Dask cluster, or the scheduler at --dask-address")

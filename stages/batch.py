@@ -36,9 +36,15 @@ class BatchOutput:
     seconds: Counter = field(default_factory=Counter)  # per stage: where a run's time goes
 
 
+# Documents a batch takes through the stages at a time: a task may carry more
+# (fewer tasks, less orchestration per document), but a worker holds the
+# texts, sentences and findings of one chunk only.
+CHUNK_SIZE = 500
+
+
 def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, str] | None = None,
-                  read_bytes=None) -> BatchOutput:
-    """Read, clean and extract a batch of listed files.
+                  read_bytes=None, chunk_size: int = CHUNK_SIZE) -> BatchOutput:
+    """Read, clean and extract a batch of listed files, `chunk_size` files at a time.
 
     `known` maps the sha256 of documents already published in the output to
     their source (the flow passes those of the batch's own sources). A file
@@ -46,7 +52,31 @@ def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, 
     that same source, else a duplicate of it. The output's `seconds` say how
     long each stage took.
     """
-    known = known or {}
+    size = max(1, chunk_size)
+    if len(files) <= size:
+        return _process_chunk(files, manifest, known or {}, read_bytes)
+    chunks = [_process_chunk(files.iloc[start:start + size].reset_index(drop=True), manifest, known or {},
+                             read_bytes) for start in range(0, len(files), size)]
+    counts: Counter = Counter()
+    seconds: Counter = Counter()
+    for chunk in chunks:
+        counts.update(chunk.counts)
+        seconds.update(chunk.seconds)
+    return BatchOutput(*(_stack([getattr(c, name) for c in chunks])
+                         for name in ("documents", "metrics", "mentions", "quarantine")),
+                       unchanged=[source for c in chunks for source in c.unchanged], counts=counts,
+                       seconds=seconds)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' rows of one table, in order; empty with the first chunk's columns and dtypes when none has any."""
+    rows = [f for f in frames if len(f)]
+    if not rows:
+        return frames[0]
+    return pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+
+
+def _process_chunk(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, str], read_bytes) -> BatchOutput:
     counts: Counter = Counter()
     seconds: Counter = Counter()
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from flows import cli
-from flows.pipeline import (BatchRows, _split_cross_batch_duplicates, batch_inputs, results_in_order,
+from flows.pipeline import (BatchRows, _split_cross_batch_duplicates, batch_inputs, batch_size_for, results_in_order,
                             task_runner_for, workers_for_batches)
 from stages.batch import process_batch
 
@@ -153,3 +153,69 @@ def test_batch_rows_come_back_whole_and_in_batch_order_with_nulls_typed_across_b
     assert rows.counts["n"] == 2 and rows.seconds["extract"] == 1.0
     assert rows.take("documents", ["doc_id"]).empty  # handed over, not held twice
     assert not list((tmp_path / "spill").rglob("*.arrow"))  # taken files are removed
+
+
+@pytest.mark.parametrize("n_files, workers, asked, size", [
+    (100_000, 2, None, 2000),   # capped: a task's rows stay small
+    (10_000, 2, None, 1250),    # four batches per worker
+    (1_000, 2, None, 500),      # never below a chunk
+    (3, 2, None, 500),
+    (10_000, 8, None, 500),
+    (10_000, 2, 300, 300),      # asked for: taken as it is
+    (10_000, 2, 0, 1),
+])
+def test_batch_size_follows_the_corpus_unless_asked(n_files, workers, asked, size):
+    assert batch_size_for(n_files, workers, asked) == size
+
+
+def _texts(folder, n):
+    texts = {f"d{i:02d}.txt": (f"Trade between India and Brazil rose {i + 1}% to ${10 + i} billion in 2022.\n"
+                               if i % 3 else "A note with no figure about trade.\n") for i in range(n)}
+    texts["d05.txt"] = ""  # quarantined: empty
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    names = sorted(texts)
+    return pd.DataFrame({"source": names, "path": [str(folder / s) for s in names],
+                         "size": [len(texts[s]) for s in names]})
+
+
+def _as_arrow_rows(df: pd.DataFrame) -> list[dict]:
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(df, preserve_index=False).to_pylist()
+
+
+def test_a_batch_goes_through_the_stages_a_chunk_at_a_time_with_the_rows_of_one_pass(tmp_path, monkeypatch):
+    import stages.batch as batch_module
+
+    files = _texts(tmp_path, 9)
+    manifest = pd.DataFrame({"doc": ["d04.txt"], "published": ["2023-05-01"], "source_url": [None], "title": ["T"]})
+    first = process_batch(files.iloc[:1], manifest)
+    known = {first.documents["sha256"][0]: "d00.txt"}  # d00 is published already
+    whole = process_batch(files, manifest, known, chunk_size=100)
+    read_sizes = []
+    real_read = batch_module.read_documents
+    monkeypatch.setattr(batch_module, "read_documents",
+                        lambda f, *a, **k: read_sizes.append(len(f)) or real_read(f, *a, **k))
+    chunked = process_batch(files, manifest, known, chunk_size=2)
+    assert read_sizes == [2, 2, 2, 2, 1]
+    for name in ("documents", "metrics", "mentions"):
+        # compared as the flow spills them (Arrow): a column all null in one chunk is typed
+        # object there, as in a batch of its own, and gets one type when batches are merged
+        assert _as_arrow_rows(getattr(chunked, name)) == _as_arrow_rows(getattr(whole, name)), name
+    # quarantine rows come chunk by chunk (each chunk's ingest, clean, extract rows): the same rows
+    by_source = lambda rows: sorted(rows, key=lambda r: (r["source"], r["reason"]))  # noqa: E731
+    assert by_source(_as_arrow_rows(chunked.quarantine)) == by_source(_as_arrow_rows(whole.quarantine))
+    assert chunked.unchanged == whole.unchanged == ["d00.txt"]
+    assert chunked.counts == whole.counts
+    assert (whole.counts["ingest_documents_read"], whole.counts["duplicates"], whole.counts["extract_facts"]) == (8, 2, 10)
+    assert set(chunked.seconds) == {"ingest", "clean", "extract"}
+    assert {"d03.txt", "d05.txt", "d06.txt"} <= set(whole.quarantine["source"])  # duplicates of d00, empty
+
+
+def test_chunks_without_any_metric_give_an_empty_table_with_the_columns(tmp_path):
+    files = _texts(tmp_path, 4).iloc[[0, 3]].reset_index(drop=True)  # the two without a figure
+    out = process_batch(files, pd.DataFrame(columns=["doc", "published", "source_url", "title"]), chunk_size=1)
+    assert out.metrics.empty and list(out.metrics.columns) == list(process_batch(files.iloc[:0], pd.DataFrame(
+        columns=["doc", "published", "source_url", "title"])).metrics.columns)
+    assert len(out.documents) == 2
