@@ -59,7 +59,7 @@ def printable_path(rel: str) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _link_target(path: Path) -> str:
+def _link_target(path: str) -> str:
     try:
         return printable_path(os.readlink(path))
     except OSError as exc:
@@ -86,25 +86,28 @@ def list_input_files(root: str | Path) -> StageResult:
         quarantined.append(quarantine_row("ingest", reason, detail, source=printable_path(rel)))
 
     # depth first with a stack of its own, not os.walk: that one recurses once
-    # per level, and a folder nested a thousand deep would overflow it
-    stack = [root]
+    # per level, and a folder nested a thousand deep would overflow it. Paths
+    # as strings (a folder's path, its path relative to the root): a Path object
+    # per entry was most of the time a 100k-file listing took.
+    stack = [(str(root), "")]
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            if folder == root:
+            if not prefix:
                 raise InputUnusable(f"input {str(root)!r} cannot be listed: {exc.strerror}") from exc
             counts["files_seen"] += 1
             counts["unreadable"] += 1
             quarantined.append(quarantine_row("ingest", "read_error", f"folder not listable: {exc.strerror}",
-                                              source=printable_path(folder.relative_to(root).as_posix() + "/")))
+                                              source=printable_path(prefix)))
             continue
         subfolders = []
         for entry in entries:
-            full = Path(entry.path)
-            name, rel = entry.name, full.relative_to(root).as_posix()
+            full = entry.path
+            name = entry.name
+            rel = prefix + name
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError as exc:
@@ -115,13 +118,13 @@ def list_input_files(root: str | Path) -> StageResult:
                 continue
             is_folder = stat.S_ISDIR(info.st_mode)  # (a link to a folder is a link: not followed)
             if is_folder and not name.startswith("."):
-                subfolders.append(full)
+                subfolders.append((full, rel + "/"))
                 continue
             if rel == MANIFEST_NAME:
                 continue  # the manifest: read by read_manifest, not an input text
             counts["files_seen"] += 1  # a hidden folder counts as one entry
             if stat.S_ISLNK(info.st_mode):
-                kind = "folder link" if full.is_dir() else "link"
+                kind = "folder link" if os.path.isdir(full) else "link"
                 skip("skipped_symlink", f"{kind} to {_link_target(full)} not followed", rel)
             elif name.startswith("."):
                 skip("skipped_hidden", "hidden folder not read" if is_folder else "hidden file not read",
