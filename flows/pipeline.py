@@ -132,7 +132,8 @@ def _one_temporary_api(local_workers: bool):
     from expectations.runner import prepare
 
     timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-    if temporary_api.started_url() and temporary_api.started_url() == PREFECT_API_URL.value():
+    started = temporary_api.started_url()
+    if started and started == PREFECT_API_URL.value():
         # started by the command line before Prefect was imported (flows.temporary_api)
         while_running(lambda: temporary_api.wait_for(timeout), prepare)
         yield

@@ -8,7 +8,8 @@ can only start once this process has imported Prefect's whole server module
 here, by the command line before any of that, the server boots on the other
 core while this process imports the pipeline and sets up GX.
 
-No Prefect import in this module: that is the point of it.
+Prefect is imported here only once the server's process is started: that
+is the point of this module.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ class TemporaryAPI:
 _api: TemporaryAPI | None = None
 
 
-def _said_no(environ, name: str) -> bool:
-    return environ.get(name, "").strip().lower() in ("0", "false", "no", "off")
+def _said_no(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("0", "false", "no", "off")
 
 
 def start_for_this_process() -> None:
@@ -111,12 +112,10 @@ def start_for_this_process() -> None:
     """
     global _api
     if _api is not None or os.environ.get("PREFECT_API_URL") or any(
-            _said_no(os.environ, n) for n in ("PREFECT_SERVER_EPHEMERAL_ENABLED",
-                                               "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE")):
+            _said_no(n) for n in ("PREFECT_SERVER_EPHEMERAL_ENABLED", "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE")):
         return
     api = TemporaryAPI().start()
     # a profile or a prefect.toml may still name a server: Prefect's own settings decide
-    from prefect.context import refresh_global_settings_context
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
@@ -124,7 +123,14 @@ def start_for_this_process() -> None:
         api.stop()
         return
     _api = api
-    os.environ["PREFECT_API_URL"] = api.api_url
+    _point_prefect_at(api.api_url)
+
+
+def _point_prefect_at(url: str) -> None:
+    """`url` as this process's (and its children's) Prefect API."""
+    from prefect.context import refresh_global_settings_context
+
+    os.environ["PREFECT_API_URL"] = url
     refresh_global_settings_context()  # Prefect's settings, read again from the environment
 
 
@@ -134,5 +140,8 @@ def started_url() -> str | None:
 
 
 def wait_for(timeout: float) -> None:
-    """Return once the temporary API started for this process answers."""
+    """Return once the temporary API started for this process answers
+    (on another port if its own was taken meanwhile: Prefect follows it)."""
     _api.wait_ready(timeout)
+    if os.environ.get("PREFECT_API_URL") != _api.api_url:
+        _point_prefect_at(_api.api_url)

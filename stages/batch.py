@@ -69,11 +69,8 @@ def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, 
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The chunks' rows of one table, in order; empty with the first chunk's columns and dtypes when none has any."""
-    rows = [f for f in frames if len(f)]
-    if not rows:
-        return frames[0]
-    return pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+    """The chunks' rows of one table, in order; the first chunk's (columns and dtypes) when none has any."""
+    return concat(frames, list(frames[0].columns)) if any(len(f) for f in frames) else frames[0]
 
 
 def _process_chunk(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, str], read_bytes) -> BatchOutput:

@@ -140,3 +140,16 @@ def test_a_run_of_the_command_has_one_temporary_api_for_the_flow_and_its_workers
     assert proc.returncode == 0, proc.stderr.read()[-3000:]
     assert len(workers) >= 2  # the batches ran in worker processes
     assert len(servers) == 1
+
+
+def test_prefect_follows_the_server_to_another_port_when_its_own_was_taken(fake_api):
+    from prefect.settings import PREFECT_API_URL
+
+    temporary_api.start_for_this_process()
+    api = FakeAPI.started[0]
+
+    def wait_ready(timeout):  # as TemporaryAPI.wait_ready after uvicorn found its port taken
+        api.port = 54322
+    api.wait_ready = wait_ready
+    temporary_api.wait_for(timeout=1)
+    assert os.environ["PREFECT_API_URL"] == PREFECT_API_URL.value() == "http://127.0.0.1:54322/api"
