@@ -18,16 +18,30 @@ from tests.flows.conftest import ROOT
 from tests.flows.processes import descendants
 
 
+SETTINGS_VARIABLES = ("PREFECT_API_URL", "PREFECT_SERVER_EPHEMERAL_ENABLED", "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE")
+
+
 @pytest.fixture
 def clean_state(monkeypatch):
-    """No API started yet in this process and no API URL; Prefect's settings read again after the test."""
+    """No API started yet in this process and no API URL; afterwards the
+    environment as it was and Prefect's settings read again from it.
+
+    (The code under test sets PREFECT_API_URL itself, which monkeypatch does
+    not undo for a variable that was absent: restored here.)"""
     from prefect.context import refresh_global_settings_context
 
+    saved = {name: os.environ.get(name) for name in SETTINGS_VARIABLES}
     monkeypatch.setattr(temporary_api, "_api", None)
-    for name in ("PREFECT_API_URL", "PREFECT_SERVER_EPHEMERAL_ENABLED", "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"):
+    for name in SETTINGS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    refresh_global_settings_context()
     yield monkeypatch
-    monkeypatch.undo()  # the environment first, then the settings made from it
+    monkeypatch.undo()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     refresh_global_settings_context()
 
 
