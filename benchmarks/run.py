@@ -18,6 +18,10 @@
    (benchmarks/regex_baseline.py), of the extract stage alone (extract_metrics
    on the clean stage's sentences) and of clean + extract (both on batches,
    texts already read), and the ratios of the regex's rate to each.
+5. From the run's own stage seconds (ingest, clean, extract, summed over the
+   workers): `stage_ms_per_doc`, and `stage_bound_docs_per_s`, the rate the
+   machine's cores would reach doing that work and nothing else: a ceiling
+   for any run of this code here, start-up and orchestration aside.
 
 Prints one JSON line. Memory: `peak_rss_mb` is the peak of the summed RSS of
 the run's whole process tree (the flow, Prefect's temporary server, the
@@ -203,6 +207,17 @@ def stage_rates(files: list[Path], batch_size: int) -> dict:
             "clean_extract_MB_per_s": round(both_rate, 2), "regex_over_clean_extract": round(regex_rate / both_rate, 1)}
 
 
+def stage_bound(docs: int, cores: int, stage_seconds: dict[str, float] | None) -> dict:
+    """What the run's stage work alone allows on this machine: its seconds per
+    document (ingest, clean and extract, summed over the workers) and the
+    docs/s that `cores` would reach if they did nothing else, with no start-up,
+    orchestration, merge, validation or publishing. No run can be faster."""
+    busy = sum((stage_seconds or {}).values())
+    if not docs or busy <= 0:
+        return {"stage_ms_per_doc": None, "stage_bound_docs_per_s": None}
+    return {"stage_ms_per_doc": round(busy / docs * 1000, 3), "stage_bound_docs_per_s": round(docs * cores / busy, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, required=True, help="documents in the corpus")
@@ -251,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds_by_phase": summary.get("seconds_by_phase"),
         "flow_peak_rss_mb_by_phase": summary.get("peak_rss_mb_by_phase"),
         "seconds_in_batches": summary.get("seconds_in_batches"),
+        **stage_bound(args.docs, os.cpu_count() or 1, summary.get("seconds_in_batches")),
         "missed_by_measure": quality["missed_by_measure"],
         "spurious_by_measure_status": quality["spurious_by_measure_status"],
     }

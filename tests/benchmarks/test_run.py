@@ -67,3 +67,15 @@ def test_stage_rates_compare_regex_and_extract_on_the_same_files(bench, tmp_path
     assert rates["regex_MB_per_s"] > 0 and rates["extract_MB_per_s"] > 0
     expected = rates["regex_MB_per_s"] / rates["extract_MB_per_s"]
     assert rates["regex_over_extract"] == pytest.approx(expected, rel=0.05)
+
+
+@pytest.mark.parametrize("docs, cores, seconds, ms_per_doc, bound", [
+    # 100k documents, 124 s of stage work over the workers: 1.24 ms each, 2 cores at most 1,612.9 a second
+    (100_000, 2, {"ingest": 11.6, "clean": 31.7, "extract": 80.7}, 1.24, 1612.9),
+    (1_000, 4, {"ingest": 0.5, "clean": 0.5, "extract": 1.0}, 2.0, 2000.0),
+    (10, 2, {}, None, None),  # no stage seconds reported (all documents unchanged): no bound
+    (0, 2, {"extract": 1.0}, None, None),
+])
+def test_the_stage_bound_is_the_cores_doing_only_the_stage_work(bench, docs, cores, seconds, ms_per_doc, bound):
+    assert bench.stage_bound(docs, cores, seconds) == {"stage_ms_per_doc": ms_per_doc,
+                                                       "stage_bound_docs_per_s": bound}
