@@ -837,6 +837,10 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
             values = {p.value for p in sentence_periods() if not p.base and p.value}
             if len(values) == 1:
                 period, from_context = values.pop(), True
+            elif not values and prev_period and any(p.kind == "anaphor" and not p.base for p in sentence_periods()):
+                # "... rose 8% over the period, while imports fell 4%": the period
+                # referred to is the sentence's one period
+                period, from_context = prev_period, True
             elif not values:
                 paragraph = para_period() if callable(para_period) else para_period
                 if paragraph is not None:
@@ -910,7 +914,14 @@ def _period_for(a: Amount, periods: list[Period], cs: int, ce: int, text: str,
         return p.start - a.end if p.start >= a.end else (a.start - p.end) + 5
     best = min(cands, key=dist)
     if best.kind == "anaphor":
-        return None, "anaphor"
+        # "In November alone, ... $2.3 billion, the best month of the year": a
+        # month or span that frames the clause before the figure is more
+        # specific than a reference ("dropped 16% for the year after ... in
+        # July": a month after it is an event's)
+        named = [p for p in cands if p.value and p.kind in ("month", "span") and p.end <= a.start]
+        if not named:
+            return None, "anaphor"
+        best = min(named, key=dist)
     if best.value is None and best.kind == "none":
         return None, True  # a period named but not fixable (fiscal year to date...)
     return best.value, False

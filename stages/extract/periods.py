@@ -111,8 +111,10 @@ _P = re.compile(
     re.I,
 )
 _BASE_BEFORE = re.compile(
+    # ("than in the same period of 2021", "from their 2021 level")
     r"\b(?:compared\s+(?:to|with)|from|than|against|versus|vs\.?|relative\s+to|on|in\s+comparison\s+with)"
-    r"\s+(?:the\s+same\s+(?:period|month|months|quarter)\s+(?:of\s+|in\s+)?)?(?:the\s+)?$",
+    r"\s+(?:in\s+|during\s+)?(?:the\s+same\s+(?:period|month|months|quarter)\s+(?:of\s+|in\s+)?)?"
+    r"(?:the\s+|their\s+|its\s+)?$",
     re.I,
 )
 _FROM_AMOUNT_BEFORE = re.compile(
@@ -316,8 +318,8 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         elif kind == "year":
             value, vkind = m.group("yy"), "year"
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
-        if not base and relative and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
-            base = True  # "up 5% over last year"; "over 2020" is the year itself
+        if not base and relative and kind != "nmonths" and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
+            base = True  # "up 5% over last year"; "over 2020", "over the nine months" are the period itself
         if not base and _FROM_AMOUNT_BEFORE.search(text[max(0, s - 45):s]):
             base = True  # "from $10.17 billion in the previous fiscal": the earlier level's period
         if base and kind == "mspan" and re.search(r"\bfrom\s+$", text[max(0, s - 6):s], re.I):
