@@ -837,7 +837,8 @@ def extract_sentence(text: str, ctx: DocContext, para_period=None,
             values = {p.value for p in sentence_periods() if not p.base and p.value}
             if len(values) == 1:
                 period, from_context = values.pop(), True
-            elif not values and prev_period and any(p.kind == "anaphor" and not p.base for p in sentence_periods()):
+            elif not values and prev_period and \
+                    any(p.kind == "anaphor" and not p.base for p in sentence_periods()):
                 # "... rose 8% over the period, while imports fell 4%": the period
                 # referred to is the sentence's one period
                 period, from_context = prev_period, True

@@ -318,7 +318,8 @@ def find_periods(text: str, published: date | None, fiscal_country: str | None =
         elif kind == "year":
             value, vkind = m.group("yy"), "year"
         base = bool(_BASE_BEFORE.search(text[max(0, s - 45):s]))
-        if not base and relative and kind != "nmonths" and re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
+        if not base and relative and kind != "nmonths" and \
+                re.search(r"\bover\s+(?:the\s+)?$", text[max(0, s - 10):s], re.I):
             base = True  # "up 5% over last year"; "over 2020", "over the nine months" are the period itself
         if not base and _FROM_AMOUNT_BEFORE.search(text[max(0, s - 45):s]):
             base = True  # "from $10.17 billion in the previous fiscal": the earlier level's period
