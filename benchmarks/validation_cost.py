@@ -170,7 +170,6 @@ def measure(n: int, bad_share: float, seed: int, repeat: int, tmp: Path, chunk_r
 
     validate_s, validation = _best(lambda: validate_table("metrics", df, chunk_rows=chunk_rows), reps)
 
-
     # what the flow then publishes: the table less its bad rows (a null measure cannot even
     # be written under the contract schema)
     keep = np.ones(len(df), dtype=bool)

@@ -52,11 +52,11 @@ def process_batch(files: pd.DataFrame, manifest: pd.DataFrame, known: dict[str, 
     that same source, else a duplicate of it. The output's `seconds` say how
     long each stage took.
     """
-    size = max(1, chunk_size)
+    size, known = max(1, chunk_size), known or {}
     if len(files) <= size:
-        return _process_chunk(files, manifest, known or {}, read_bytes)
-    chunks = [_process_chunk(files.iloc[start:start + size].reset_index(drop=True), manifest, known or {},
-                             read_bytes) for start in range(0, len(files), size)]
+        return _process_chunk(files, manifest, known, read_bytes)
+    chunks = [_process_chunk(files.iloc[start:start + size].reset_index(drop=True), manifest, known, read_bytes)
+              for start in range(0, len(files), size)]
     counts: Counter = Counter()
     seconds: Counter = Counter()
     for chunk in chunks:

@@ -25,7 +25,7 @@ from .amounts import find_amounts_per_part
 from .core import (HAS_DIGIT, TRADE_WORD_IN, Mention, document_context, extract_sentence, fiscal_country_for, may_yield,
                    states_goal_or_outlook)
 from .countries import KINGDOMS, find_countries, find_countries_per_part, kingdom_mentions
-from .fast_patterns import joined, lower
+from .fast_patterns import joined, lower, per_part
 from .periods import find_periods, specificity
 
 METRIC_COLUMNS = ["fact_id", "doc_id", "measure", "status", "statuses", "flow", "value", "unit", "qualifier",
@@ -69,25 +69,11 @@ def _resolve_kingdom(texts: list[str], countries: list[list], title_countries: l
     pieces = joined(texts)
     if not any("Kingdom" in text for text, _ in pieces):
         return  # (most stories that name a kingdom do not call it "the Kingdom")
-    for i, extra in enumerate(_per_part([kingdom_mentions(text, code) for text, _ in pieces], pieces)):
+    per_sentence = [found for text, starts in pieces
+                    for found in per_part(kingdom_mentions(text, code), starts)]
+    for i, extra in enumerate(per_sentence):
         if extra:
             countries[i] = sorted(countries[i] + extra)
-
-
-def _per_part(found_in: list[list[tuple]], texts: list[tuple[str, list[int]]]) -> list[list[tuple]]:
-    """(start, end, ...) items found in joined texts (see fast_patterns.joined),
-    listed per part at offsets into the part."""
-    out = []
-    for found, (_, starts) in zip(found_in, texts):
-        per = [[] for _ in starts]
-        k, nxt = 0, starts[1] if len(starts) > 1 else None
-        for item in found:
-            if nxt is not None and item[0] >= nxt:
-                k = bisect_right(starts, item[0]) - 1
-                nxt = starts[k + 1] if k + 1 < len(starts) else None
-            per[k].append((item[0] - starts[k], item[1] - starts[k]) + item[2:])
-        out += per
-    return out
 
 
 def _parts_with(search, texts: list[tuple[str, list[int]]]) -> list[bool]:

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .fast_patterns import lower, lowered, word_alternation
+from .fast_patterns import lower, lowered, per_part, word_alternation
 
 # 1,234.5 / 1,23,456 (Indian grouping) / 1234.5 ; may follow letters ("about1.38")
 # (the first digit leads, and what stands before it is checked after it: a
@@ -239,13 +239,11 @@ def find_amounts_per_part(text: str, starts: list[int], default_currency: str | 
     out.sort(key=lambda a: a.start)
     if len(starts) == 1:
         return [out]
-    per: list[list[Amount]] = [[] for _ in starts]
-    k, base, nxt = 0, 0, starts[1]
-    for a in out:
-        if a.start >= nxt:
-            k = bisect_right(starts, a.start) - 1
-            base, nxt = starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
-        a.start -= base
-        a.end -= base
-        per[k].append(a)
-    return per
+    return [[_moved(a, start, end) for start, end, a in found]
+            for found in per_part([(a.start, a.end, a) for a in out], starts)]
+
+
+def _moved(a: Amount, start: int, end: int) -> Amount:
+    """`a` at offsets `start`-`end` (into its part)."""
+    a.start, a.end = start, end
+    return a

@@ -9,12 +9,11 @@ Bank convention, as the spec says.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 import pycountry
 
-from .fast_patterns import word_alternation
+from .fast_patterns import per_part, word_alternation
 
 WORLD, EU = "WLD", "EUU"
 
@@ -186,13 +185,8 @@ def find_countries_per_part(text: str, starts: list[int]) -> list[list[tuple[int
     """find_countries of each part of a joined text (see fast_patterns.joined),
     at offsets into the part: one scan for a document's sentences."""
     forms = surface_forms()
-    out: list[list] = [[] for _ in starts]
-    found, base, nxt = out[0], 0, starts[1] if len(starts) > 1 else len(text)
+    found = []
     for m in _pattern().finditer(text):
-        s, e = m.span()
-        if s >= nxt:  # in a later part
-            k = bisect_right(starts, s) - 1
-            found, base, nxt = out[k], starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
         word = m.group(0)
         code = forms.get(word)  # (no form ends in ' or 's: a form is never stripped of a suffix)
         if code is None:
@@ -203,9 +197,8 @@ def find_countries_per_part(text: str, starts: list[int]) -> list[list[tuple[int
             code = forms.get(word)
             if code is None:
                 continue
-        # "US" in capitals inside a shouted headline word, or "us"/"Us" as a pronoun
-        found.append((s - base, e - base, code))
-    return out
+        found.append((m.start(), m.end(), code))
+    return per_part(found, starts)
 
 
 # "the Kingdom" stands for the kingdom a story is about (Saudi outlets use it throughout)

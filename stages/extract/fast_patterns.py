@@ -27,6 +27,7 @@ offsets shifted by where each sentence starts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate
 
 # escapes whose lower-case letter means something else (\S vs \s, \B vs \b...)
@@ -95,6 +96,20 @@ def joined(texts: list[str]) -> list[tuple[str, list[int]]]:
             # each part starts one after the end of the one before (all in C: no Python loop)
             return [(text, list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0)))]
     return [(t, [0]) for t in texts]
+
+
+def per_part(found: list[tuple], starts: list[int]) -> list[list[tuple]]:
+    """(start, end, ...) items found in a text of `joined`, in order of their
+    starts, listed per part (`starts`: where each part starts) at offsets
+    into the part."""
+    per: list[list[tuple]] = [[] for _ in starts]
+    k, base, nxt = 0, 0, starts[1] if len(starts) > 1 else None
+    for item in found:
+        if nxt is not None and item[0] >= nxt:  # in a later part
+            k = bisect_right(starts, item[0]) - 1
+            base, nxt = starts[k], starts[k + 1] if k + 1 < len(starts) else None
+        per[k].append((item[0] - base, item[1] - base) + item[2:])
+    return per
 
 
 def word_led(alternation: str, tail: str = "", others: str = "") -> str:
